@@ -1,0 +1,134 @@
+using System.Text.Json;
+
+namespace ProxyHost.Configuration;
+
+/// <summary>
+/// Reads proxyhost.json: jupyter-server-proxy's <c>c.ServerProxy.servers</c> shape with its snake_case
+/// keys. Collects every problem (unknown key, wrong type, bad template) with its location instead of
+/// stopping at the first, so a user fixes a file in one pass.
+/// </summary>
+public static class ProxyHostConfigReader
+{
+    internal static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Reads and validates a config file.</summary>
+    /// <exception cref="ConfigValidationException">The file is missing, unreadable or invalid.</exception>
+    public static ProxyHostConfiguration ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var why = e is FileNotFoundException or DirectoryNotFoundException ? "the config file does not exist" : e.Message;
+            throw new ConfigValidationException([new ConfigError(path, "", why)]);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses and validates config text; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="ConfigValidationException">The text is not valid JSON or not a valid config.</exception>
+    public static ProxyHostConfiguration Parse(string json, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            var where = $"line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}";
+            throw new ConfigValidationException([new ConfigError(source, where, "invalid JSON: " + FirstSentence(e.Message))]);
+        }
+
+        using (document)
+        {
+            var errors = new ConfigErrorCollector(source);
+            var configuration = ReadRoot(document.RootElement, errors);
+            return errors.Count == 0 ? configuration : throw new ConfigValidationException(errors.ToList());
+        }
+    }
+
+    private static ProxyHostConfiguration ReadRoot(JsonElement root, ConfigErrorCollector errors)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("", $"the file must hold a JSON object such as {{\"servers\": {{...}}}}, not {Describe(root)}");
+            return ProxyHostConfiguration.Empty;
+        }
+
+        var servers = new List<ServerProcessDefinition>();
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "servers":
+                    servers = ReadServers(property.Value, errors);
+                    break;
+                case "$schema":
+                    break;
+                default:
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers)");
+                    break;
+            }
+        }
+        return new ProxyHostConfiguration { Servers = servers };
+    }
+
+    private static List<ServerProcessDefinition> ReadServers(JsonElement element, ConfigErrorCollector errors)
+    {
+        var servers = new List<ServerProcessDefinition>();
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("servers", $"expected an object of server name to definition, got {Describe(element)}");
+            return servers;
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in element.EnumerateObject())
+        {
+            var path = "servers." + property.Name;
+            if (ServerNames.Validate(property.Name) is { } nameProblem)
+            {
+                errors.Add(path, nameProblem);
+                continue;
+            }
+            if (!names.Add(property.Name))
+            {
+                errors.Add(path, $"server '{property.Name}' is defined more than once (names are case-insensitive)");
+                continue;
+            }
+            if (ServerDefinitionReader.Read(property.Name, property.Value, path, errors) is { } definition)
+            {
+                servers.Add(definition);
+            }
+        }
+        return servers;
+    }
+
+    internal static string Describe(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => $"the string \"{Truncate(element.GetString()!)}\"",
+        JsonValueKind.Number => $"the number {element.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Object => "an object",
+        _ => element.ValueKind.ToString(),
+    };
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text[..37] + "...";
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

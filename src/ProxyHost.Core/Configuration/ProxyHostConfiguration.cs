@@ -1,0 +1,10 @@
+namespace ProxyHost.Configuration;
+
+/// <summary>The contents of a proxyhost.json file.</summary>
+public sealed record ProxyHostConfiguration
+{
+    public static ProxyHostConfiguration Empty { get; } = new();
+
+    /// <summary>Server-process definitions, in file order (the launcher shows them in this order).</summary>
+    public IReadOnlyList<ServerProcessDefinition> Servers { get; init; } = [];
+}

@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace ProxyHost.Configuration;
+
+/// <summary>Host-level settings: where ProxyHost listens, under which base URL, and with which token.</summary>
+public sealed class ProxyHostOptions
+{
+    private string _baseUrl = "/";
+
+    /// <summary>The address to bind; loopback unless the user says otherwise.</summary>
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    /// <summary>The port to bind; 0 picks a free one.</summary>
+    public int Port { get; set; } = 8888;
+
+    /// <summary>The URL prefix every route lives under; always starts and ends with '/'.</summary>
+    public string BaseUrl
+    {
+        get => _baseUrl;
+        set => _baseUrl = NormalizeBaseUrl(value);
+    }
+
+    /// <summary>The token every request must carry; null disables authentication.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>The config file to read and watch; null serves only servers added in code.</summary>
+    public string? ConfigPath { get; set; }
+
+    /// <summary>Returns <paramref name="baseUrl"/> with exactly one leading and one trailing '/'.</summary>
+    public static string NormalizeBaseUrl(string? baseUrl)
+    {
+        var trimmed = (baseUrl ?? "").Trim().Trim('/');
+        return trimmed.Length == 0 ? "/" : "/" + trimmed + "/";
+    }
+}

@@ -1,0 +1,259 @@
+using System.Text.Json;
+using ProxyHost.Collections;
+using ProxyHost.Templating;
+
+namespace ProxyHost.Configuration;
+
+/// <summary>Reads one <c>servers.NAME</c> object into a <see cref="ServerProcessDefinition"/>.</summary>
+internal static class ServerDefinitionReader
+{
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "command", "timeout", "environment", "absolute_url", "port", "unix_socket", "mappath", "launcher_entry",
+        "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
+    ];
+
+    private static readonly IReadOnlyList<string> LauncherKeys = ["enabled", "icon_path", "title", "path_info", "category"];
+
+    public static ServerProcessDefinition? Read(string name, JsonElement element, string path, ConfigErrorCollector errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(path, $"expected an object with keys such as \"command\", got {ProxyHostConfigReader.Describe(element)}");
+            return null;
+        }
+
+        var errorCount = errors.Count;
+        var definition = new ServerProcessDefinition { Name = name };
+        foreach (var property in element.EnumerateObject())
+        {
+            var at = $"{path}.{property.Name}";
+            var value = property.Value;
+            definition = property.Name switch
+            {
+                "command" => definition with { Command = ReadTemplateList(value, at, errors) },
+                "timeout" => definition with { Timeout = ReadTimeout(value, at, errors) },
+                "environment" => definition with { Environment = ReadTemplateMap(value, at, errors) },
+                "absolute_url" => definition with { AbsoluteUrl = ReadBool(value, at, errors, false) },
+                "port" => definition with { Port = ReadPort(value, at, errors) },
+                "unix_socket" => definition with { UnixSocket = ReadUnixSocket(value, at, errors) },
+                "mappath" => definition with { MapPath = ReadMapPath(value, at, errors) },
+                "launcher_entry" => definition with { LauncherEntry = ReadLauncherEntry(value, at, errors) },
+                "new_browser_tab" => definition with { NewBrowserTab = ReadBool(value, at, errors, true) },
+                "request_headers_override" => definition with { RequestHeadersOverride = ReadHeaders(value, at, errors) },
+                "update_last_activity" => definition with { UpdateLastActivity = ReadBool(value, at, errors, true) },
+                "raw_socket_proxy" => definition with { RawSocketProxy = ReadBool(value, at, errors, false) },
+                _ => Unknown(definition, at, errors),
+            };
+        }
+
+        CheckTarget(definition, path, errors);
+        return errors.Count == errorCount ? definition : null;
+    }
+
+    private static ServerProcessDefinition Unknown(ServerProcessDefinition definition, string at, ConfigErrorCollector errors)
+    {
+        errors.Add(at, $"unknown key (known keys: {string.Join(", ", Keys)})");
+        return definition;
+    }
+
+    private static void CheckTarget(ServerProcessDefinition definition, string path, ConfigErrorCollector errors)
+    {
+        if (definition.IsManaged)
+        {
+            return;
+        }
+        if (definition.UnixSocket.Enabled && definition.UnixSocket.Path is null)
+        {
+            errors.Add(path + ".unix_socket", "true needs a \"command\" to start; a server without one needs the socket's path as a string");
+        }
+        else if (!definition.UnixSocket.Enabled && definition.Port == 0)
+        {
+            errors.Add(path, "has no \"command\", so it must name the running server to proxy to with a \"port\" or a \"unix_socket\" path");
+        }
+    }
+
+    private static EquatableArray<string> ReadTemplateList(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return EquatableArray<string>.Empty;
+        }
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            var hint = value.ValueKind == JsonValueKind.String ? " such as [\"python3\", \"-m\", \"http.server\", \"<port>\"]" : "";
+            errors.Add(at, $"expected a list of strings{hint}, got {ProxyHostConfigReader.Describe(value)}");
+            return EquatableArray<string>.Empty;
+        }
+
+        var items = new List<string>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var itemAt = $"{at}[{index++}]";
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                items.Add(CheckTemplate(item.GetString()!, itemAt, errors));
+            }
+            else
+            {
+                errors.Add(itemAt, $"expected a string, got {ProxyHostConfigReader.Describe(item)}");
+            }
+        }
+        return new EquatableArray<string>(items);
+    }
+
+    private static EquatableMap ReadTemplateMap(JsonElement value, string at, ConfigErrorCollector errors) =>
+        ReadStringMap(value, at, errors, (key, text, keyAt) => CheckTemplate(text, keyAt, errors));
+
+    private static EquatableMap ReadHeaders(JsonElement value, string at, ConfigErrorCollector errors) =>
+        ReadStringMap(value, at, errors, (key, text, keyAt) =>
+        {
+            if (!IsHeaderName(key))
+            {
+                errors.Add(keyAt, "is not a valid HTTP header name");
+            }
+            return CheckTemplate(text, keyAt, errors);
+        });
+
+    private static EquatableMap ReadMapPath(JsonElement value, string at, ConfigErrorCollector errors) =>
+        ReadStringMap(value, at, errors, (key, text, keyAt) =>
+        {
+            if (!key.StartsWith('/') || !text.StartsWith('/'))
+            {
+                errors.Add(keyAt, "mappath keys and values are paths and must start with '/'");
+            }
+            return text;
+        });
+
+    private static EquatableMap ReadStringMap(JsonElement value, string at, ConfigErrorCollector errors, Func<string, string, string, string> check)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return EquatableMap.Empty;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(at, $"expected an object of string values, got {ProxyHostConfigReader.Describe(value)}");
+            return EquatableMap.Empty;
+        }
+
+        var entries = new List<KeyValuePair<string, string>>();
+        foreach (var property in value.EnumerateObject())
+        {
+            var keyAt = $"{at}.{property.Name}";
+            var text = property.Value.ValueKind switch
+            {
+                JsonValueKind.String => property.Value.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
+                _ => null,
+            };
+            if (text is null)
+            {
+                errors.Add(keyAt, $"expected a string, got {ProxyHostConfigReader.Describe(property.Value)}");
+                continue;
+            }
+            entries.Add(new(property.Name, check(property.Name, text, keyAt)));
+        }
+        return new EquatableMap(entries);
+    }
+
+    private static string CheckTemplate(string text, string at, ConfigErrorCollector errors)
+    {
+        foreach (var problem in PlaceholderTemplate.Validate(text))
+        {
+            errors.Add(at, problem);
+        }
+        return text;
+    }
+
+    private static TimeSpan ReadTimeout(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 86_400)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        errors.Add(at, $"expected a number of seconds greater than 0 (at most 86400), got {ProxyHostConfigReader.Describe(value)}");
+        return ServerProcessDefinition.DefaultTimeout;
+    }
+
+    private static int ReadPort(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var port) && port is >= 0 and <= 65535)
+        {
+            return port;
+        }
+        errors.Add(at, $"expected a port number from 0 to 65535 (0 picks a free one), got {ProxyHostConfigReader.Describe(value)}");
+        return 0;
+    }
+
+    private static UnixSocketSetting ReadUnixSocket(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.True:
+                return UnixSocketSetting.PrivateDirectory;
+            case JsonValueKind.False or JsonValueKind.Null:
+                return UnixSocketSetting.None;
+            case JsonValueKind.String when value.GetString() is { Length: > 0 } path && Path.IsPathFullyQualified(path):
+                return UnixSocketSetting.AtPath(path);
+            default:
+                errors.Add(at, $"expected true, false or an absolute socket path, got {ProxyHostConfigReader.Describe(value)}");
+                return UnixSocketSetting.None;
+        }
+    }
+
+    private static bool ReadBool(JsonElement value, string at, ConfigErrorCollector errors, bool fallback)
+    {
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+        errors.Add(at, $"expected true or false, got {ProxyHostConfigReader.Describe(value)}");
+        return fallback;
+    }
+
+    private static string? ReadOptionalString(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind is JsonValueKind.String or JsonValueKind.Null)
+        {
+            return value.GetString() is { Length: > 0 } text ? text : null;
+        }
+        errors.Add(at, $"expected a string, got {ProxyHostConfigReader.Describe(value)}");
+        return null;
+    }
+
+    private static LauncherEntry ReadLauncherEntry(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        var entry = new LauncherEntry();
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(at, $"expected an object with keys {string.Join(", ", LauncherKeys)}, got {ProxyHostConfigReader.Describe(value)}");
+            return entry;
+        }
+
+        foreach (var property in value.EnumerateObject())
+        {
+            var keyAt = $"{at}.{property.Name}";
+            entry = property.Name switch
+            {
+                "enabled" => entry with { Enabled = ReadBool(property.Value, keyAt, errors, true) },
+                "icon_path" => entry with { IconPath = ReadOptionalString(property.Value, keyAt, errors) },
+                "title" => entry with { Title = ReadOptionalString(property.Value, keyAt, errors) },
+                "path_info" => entry with { PathInfo = ReadOptionalString(property.Value, keyAt, errors) },
+                "category" => entry with { Category = ReadOptionalString(property.Value, keyAt, errors) ?? LauncherEntry.DefaultCategory },
+                _ => UnknownLauncherKey(entry, keyAt, errors),
+            };
+        }
+        return entry;
+    }
+
+    private static LauncherEntry UnknownLauncherKey(LauncherEntry entry, string at, ConfigErrorCollector errors)
+    {
+        errors.Add(at, $"unknown key (known keys: {string.Join(", ", LauncherKeys)})");
+        return entry;
+    }
+
+    private static bool IsHeaderName(string name) =>
+        name.Length > 0 && name.All(c => c is > ' ' and < (char)127 && !"()<>@,;:\\\"/[]?={}".Contains(c));
+}

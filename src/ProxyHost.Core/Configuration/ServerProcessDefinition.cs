@@ -1,0 +1,61 @@
+using ProxyHost.Collections;
+
+namespace ProxyHost.Configuration;
+
+/// <summary>
+/// How to start and proxy one web tool: the jupyter-server-proxy server-process options, one record
+/// per server. Immutable; a changed definition is a new record, compared by value.
+/// </summary>
+public sealed record ServerProcessDefinition
+{
+    /// <summary>The default readiness deadline, as in jupyter-server-proxy.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>URL segment and process name; served under <c>&lt;base_url&gt;&lt;name&gt;/</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Argv templates. Empty means the server runs elsewhere and is only proxied.</summary>
+    public EquatableArray<string> Command { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>How long a started process may take to answer before it counts as failed.</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>Variables added to ProxyHost's own environment (values are templates).</summary>
+    public EquatableMap Environment { get; init; } = EquatableMap.Empty;
+
+    /// <summary>True: the backend sees the full public path; false: the prefix is stripped.</summary>
+    public bool AbsoluteUrl { get; init; }
+
+    /// <summary>A fixed TCP port; 0 picks a free loopback port when the process starts.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Whether the backend listens on a Unix socket, and where.</summary>
+    public UnixSocketSetting UnixSocket { get; init; } = UnixSocketSetting.None;
+
+    /// <summary>Exact request path (after prefix stripping) to backend path replacements.</summary>
+    public EquatableMap MapPath { get; init; } = EquatableMap.Empty;
+
+    /// <summary>How front-ends show this server as a launcher tile.</summary>
+    public LauncherEntry LauncherEntry { get; init; } = new();
+
+    /// <summary>Front-end hint: open in a new browser tab rather than an embedded frame.</summary>
+    public bool NewBrowserTab { get; init; } = true;
+
+    /// <summary>Headers set on every proxied request, replacing any the client sent (values are templates).</summary>
+    public EquatableMap RequestHeadersOverride { get; init; } = EquatableMap.Empty;
+
+    /// <summary>Whether proxied traffic counts as user activity (for idle culling).</summary>
+    public bool UpdateLastActivity { get; init; } = true;
+
+    /// <summary>The backend speaks raw TCP; websockets are bridged to it and plain HTTP gets 405.</summary>
+    public bool RawSocketProxy { get; init; }
+
+    /// <summary>True when ProxyHost starts and supervises a process for this server.</summary>
+    public bool IsManaged => !Command.IsEmpty;
+
+    /// <summary>The path a front-end opens, relative to the base URL.</summary>
+    public string LauncherPath => LauncherEntry.PathInfo ?? Name + "/";
+
+    /// <summary>The launcher title, defaulting to the name.</summary>
+    public string LauncherTitle => LauncherEntry.Title ?? Name;
+}

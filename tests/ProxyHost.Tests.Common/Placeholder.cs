@@ -1,0 +1,1 @@
+namespace ProxyHost.Tests; internal static class Placeholder { }
