@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ProxyHost.Catalog;
+using ProxyHost.Configuration;
+using ProxyHost.Hosting;
+using ProxyHost.Hosting.Configuration;
+using ProxyHost.Hosting.Security;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers ProxyHost: catalog, supervision, YARP proxying and the token auth that guards all of it.</summary>
+public static class ProxyHostServiceCollectionExtensions
+{
+    public static IProxyHostBuilder AddProxyHost(this IServiceCollection services, Action<ProxyHostOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<ProxyHostOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        var sources = new ServerDefinitionSources();
+        services.TryAddSingleton(sources);
+        services.TryAddSingleton(sp => new InMemoryServerProcessCatalog(sp.GetRequiredService<ServerDefinitionSources>().CodeDefined));
+        services.TryAddSingleton<IServerProcessCatalog>(sp => sp.GetRequiredService<InMemoryServerProcessCatalog>());
+        services.AddServerProcessSupervision();
+        services.AddServerProcessProxy();
+
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().SetFallbackPolicy(
+            new AuthorizationPolicyBuilder(TokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        return new ProxyHostBuilder(services);
+    }
+
+    /// <summary>Serves a server defined in code (in addition to any config file).</summary>
+    public static IProxyHostBuilder AddServerProcess(this IProxyHostBuilder builder, ServerProcessDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(definition);
+        if (ServerNames.Validate(definition.Name) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(definition));
+        }
+
+        var sources = (ServerDefinitionSources)builder.Services.Single(d => d.ServiceType == typeof(ServerDefinitionSources)).ImplementationInstance!;
+        if (sources.CodeDefined.Any(s => string.Equals(s.Name, definition.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"server '{definition.Name}' is already added", nameof(definition));
+        }
+        sources.CodeDefined.Add(definition);
+        return builder;
+    }
+
+    /// <summary>Serves the servers of a proxyhost.json file and follows its changes while running.</summary>
+    /// <param name="required">When false, a missing file means "no servers yet" rather than an error.</param>
+    public static IProxyHostBuilder LoadFromJsonFile(this IProxyHostBuilder builder, string path, bool required = true)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        builder.Services.AddSingleton(new ConfigFileSource(path, required));
+        builder.Services.AddHostedService<ConfigFileCatalogLoader>();
+        return builder;
+    }
+}

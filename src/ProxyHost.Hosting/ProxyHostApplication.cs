@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ProxyHost.Configuration;
+
+namespace ProxyHost.Hosting;
+
+/// <summary>
+/// Builds the whole ProxyHost web application; <c>proxyhost serve</c> and the integration tests both
+/// use it, so what the tests exercise is what users run.
+/// </summary>
+public static class ProxyHostApplication
+{
+    /// <summary>Creates the application; call <c>StartAsync</c> or <c>RunAsync</c> on the result.</summary>
+    /// <param name="options">Where to listen, the base URL, the token and the config file.</param>
+    /// <param name="configFileRequired">When false a missing config file at <see cref="ProxyHostOptions.ConfigPath"/> is not an error.</param>
+    /// <param name="configure">Further changes to the builder (logging, extra services or servers).</param>
+    public static WebApplication Create(ProxyHostOptions options, bool configFileRequired = true, Action<WebApplicationBuilder, IProxyHostBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "ProxyHost", Args = [] });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Yarp", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Address, options.Port);
+        });
+
+        var proxyHost = builder.Services.AddProxyHost(o =>
+        {
+            o.Address = options.Address;
+            o.Port = options.Port;
+            o.BaseUrl = options.BaseUrl;
+            o.Token = options.Token;
+            o.ConfigPath = options.ConfigPath;
+        });
+        if (options.ConfigPath is not null)
+        {
+            proxyHost.LoadFromJsonFile(options.ConfigPath, configFileRequired);
+        }
+        configure?.Invoke(builder, proxyHost);
+
+        var app = builder.Build();
+        app.UseProxyHost();
+        app.MapProxyHost();
+        return app;
+    }
+}

@@ -1,0 +1,11 @@
+using ProxyHost.Supervision.Lifecycle;
+
+namespace ProxyHost.Proxy.Activation;
+
+/// <summary>Set on a request once its server is ready; forwarding transforms read the endpoint from it.</summary>
+public interface IServerActivationFeature
+{
+    ActiveServer Server { get; }
+}
+
+internal sealed record ServerActivationFeature(ActiveServer Server) : IServerActivationFeature;

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ProxyHost.Catalog;
+using ProxyHost.Proxy.Pages;
+using ProxyHost.Proxy.Routing;
+using ProxyHost.Supervision.Lifecycle;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ProxyHost.Proxy.Activation;
+
+/// <summary>
+/// The proxy-pipeline step that makes a route's server ready before YARP forwards: it starts the
+/// process lazily (one start shared by concurrent requests), answers 503 with the reason and the
+/// output tail when it cannot, and turns a failed forward into a readable 502.
+/// </summary>
+public sealed partial class ServerActivationStep(
+    IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ILogger<ServerActivationStep> logger)
+{
+    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var metadata = context.GetRouteModel().Config.Metadata;
+        if (metadata is null || !metadata.TryGetValue(ProxyMetadata.ServerName, out var name))
+        {
+            await next();
+            return;
+        }
+
+        if (catalog.Current.Find(name) is { RawSocketProxy: true } && !context.WebSockets.IsWebSocketRequest)
+        {
+            await ErrorPage.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Websocket only",
+                $"'{name}' is a raw_socket_proxy backend: it only supports websocket connections.");
+            return;
+        }
+
+        ActiveServer server;
+        try
+        {
+            server = await supervisor.EnsureRunningAsync(name, context.RequestAborted);
+        }
+        catch (ServerUnavailableException e)
+        {
+            await WriteUnavailableAsync(context, e);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        context.Features.Set<IServerActivationFeature>(new ServerActivationFeature(server));
+        await next();
+
+        if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+        {
+            Log.ForwardFailed(logger, name, error.Error, error.Exception?.Message);
+            await ErrorPage.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
+                $"'{name}' did not answer this request ({Describe(error.Error)}). It may have crashed or closed the connection; try again.");
+        }
+    }
+
+    private static Task WriteUnavailableAsync(HttpContext context, ServerUnavailableException e)
+    {
+        if (e.Reason == ServerUnavailableReason.Unknown)
+        {
+            return ErrorPage.WriteAsync(context, StatusCodes.Status404NotFound, "Not found", e.Message);
+        }
+        if (e.RetryAt is { } retryAt)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling((retryAt - DateTimeOffset.UtcNow).TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+        return ErrorPage.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"{e.ServerName} is unavailable", e.Message, e.OutputTail);
+    }
+
+    private static string Describe(ForwarderError error) => error switch
+    {
+        ForwarderError.Request or ForwarderError.RequestCreation => "the connection to it failed",
+        ForwarderError.RequestTimedOut or ForwarderError.ResponseBodyCanceled => "it timed out",
+        ForwarderError.UpgradeRequestDestination or ForwarderError.UpgradeResponseDestination => "the websocket to it failed",
+        _ => error.ToString(),
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Server}: forwarding failed ({Error}): {Reason}")]
+        public static partial void ForwardFailed(ILogger logger, string server, ForwarderError error, string? reason);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using ProxyHost.Supervision.Logs;
+
+namespace ProxyHost.Proxy.Pages;
+
+/// <summary>
+/// Renders ProxyHost's own error responses: HTML for browsers, plain text for everything else.
+/// Every piece of text that came from a request or a process is encoded before it is written.
+/// </summary>
+public static class ErrorPage
+{
+    public static Task WriteAsync(HttpContext context, int statusCode, string title, string message, IReadOnlyList<LogLine>? outputTail = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = statusCode;
+        context.Response.Headers.CacheControl = "no-store";
+        if (WantsHtml(context.Request))
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            return context.Response.WriteAsync(RenderHtml(statusCode, title, message, outputTail), context.RequestAborted);
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var text = new StringBuilder().Append(title).Append(": ").AppendLine(message);
+        foreach (var line in outputTail ?? [])
+        {
+            text.Append("  | ").AppendLine(line.Text);
+        }
+        return context.Response.WriteAsync(text.ToString(), context.RequestAborted);
+    }
+
+    public static bool WantsHtml(HttpRequest request) =>
+        request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase));
+
+    private static string RenderHtml(int statusCode, string title, string message, IReadOnlyList<LogLine>? outputTail)
+    {
+        var html = new StringBuilder(2048);
+        html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Append("<title>").Append(statusCode).Append(' ').Append(WebUtility.HtmlEncode(title)).Append(" · ProxyHost</title>")
+            .Append("<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}")
+            .Append("h1{font-size:1.4rem}pre{background:#f4f4f4;padding:1rem;overflow:auto;max-height:28rem;font-size:.85rem}")
+            .Append(".code{color:#888}</style></head><body>")
+            .Append("<h1><span class=\"code\">").Append(statusCode).Append("</span> ").Append(WebUtility.HtmlEncode(title)).Append("</h1>")
+            .Append("<p>").Append(WebUtility.HtmlEncode(message)).Append("</p>");
+        if (outputTail is { Count: > 0 })
+        {
+            html.Append("<h2>Last output</h2><pre>");
+            foreach (var line in outputTail)
+            {
+                html.Append(WebUtility.HtmlEncode(line.Text)).Append('\n');
+            }
+            html.Append("</pre>");
+        }
+        return html.Append("</body></html>").ToString();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using ProxyHost.Collections;
+using ProxyHost.Proxy.Activation;
+using ProxyHost.Security;
+using ProxyHost.Proxy.Transports;
+using ProxyHost.Supervision.Endpoints;
+using Yarp.ReverseProxy.Transforms;
+
+namespace ProxyHost.Proxy.Transforms;
+
+/// <summary>
+/// Points a forwarded request at the endpoint its server was activated on, and shapes what the backend
+/// sees: mappath, context-path headers, header overrides (which the client cannot pre-empt) and none
+/// of ProxyHost's own credentials.
+/// </summary>
+internal sealed class ServerRequestTransform(string contextPath, bool absoluteUrl, EquatableMap mapPath, string? token)
+    : RequestTransform
+{
+    private static readonly string[] ContextHeaders = ["X-Forwarded-Prefix", "X-Forwarded-Context", "X-ProxyContextPath"];
+
+    public override ValueTask ApplyAsync(RequestTransformContext context)
+    {
+        if (context.HttpContext.Features.Get<IServerActivationFeature>() is not { } activation)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var endpoint = activation.Server.Endpoint;
+        context.DestinationPrefix = DestinationPrefix(endpoint);
+        if (endpoint.UnixSocketPath is { } socketPath)
+        {
+            context.ProxyRequest.Options.Set(EndpointConnector.UnixSocketOption, socketPath);
+        }
+
+        if (mapPath.Count > 0 && mapPath.TryGetValue(context.Path.Value ?? "/", out var mapped))
+        {
+            context.Path = new PathString(mapped);
+        }
+
+        foreach (var header in ContextHeaders)
+        {
+            RemoveHeader(context, header);
+            if (!absoluteUrl)
+            {
+                AddHeader(context, header, contextPath);
+            }
+        }
+
+        if (token is not null)
+        {
+            StripCredentials(context, token);
+        }
+
+        foreach (var (name, value) in activation.Server.RequestHeaders)
+        {
+            RemoveHeader(context, name);
+            AddHeader(context, name, value);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static string DestinationPrefix(ServerEndpoint endpoint) => endpoint.IsUnixSocket
+        ? "http://localhost"
+        : "http://127.0.0.1:" + endpoint.Port.ToString(CultureInfo.InvariantCulture);
+
+    private static void StripCredentials(RequestTransformContext context, string token)
+    {
+        var authorization = TakeHeader(context, "Authorization");
+        if (!StringValues.IsNullOrEmpty(authorization)
+            && !ProxyHostCredentials.IsToken(ProxyHostCredentials.FromAuthorizationHeader(authorization.ToString()), token))
+        {
+            AddHeader(context, "Authorization", authorization);
+        }
+
+        var cookies = TakeHeader(context, "Cookie");
+        if (!StringValues.IsNullOrEmpty(cookies) && WithoutAuthCookie(cookies.ToString()) is { Length: > 0 } kept)
+        {
+            AddHeader(context, "Cookie", kept);
+        }
+
+        if (context.Query.Collection.TryGetValue(ProxyHostCredentials.QueryParameter, out var queryToken)
+            && ProxyHostCredentials.IsToken(queryToken.ToString(), token))
+        {
+            context.Query.Collection.Remove(ProxyHostCredentials.QueryParameter);
+        }
+    }
+
+    private static string WithoutAuthCookie(string cookieHeader)
+    {
+        if (!cookieHeader.Contains(ProxyHostCredentials.CookieName, StringComparison.Ordinal))
+        {
+            return cookieHeader;
+        }
+        var kept = cookieHeader.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(c => !c.StartsWith(ProxyHostCredentials.CookieName + "=", StringComparison.Ordinal));
+        return string.Join("; ", kept);
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using ProxyHost.Catalog;
+using ProxyHost.Configuration;
+using ProxyHost.Proxy.Routing;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace ProxyHost.Proxy.Transforms;
+
+/// <summary>Adds <see cref="ServerRequestTransform"/> to every server route, built once per route generation.</summary>
+internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOptions<ProxyHostOptions> options) : ITransformProvider
+{
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        var metadata = context.Route.Metadata;
+        if (metadata is null || !metadata.TryGetValue(ProxyMetadata.ServerName, out var name)
+            || catalog.Current.Find(name) is not { } definition)
+        {
+            return;
+        }
+
+        var contextPath = metadata[ProxyMetadata.ContextPath];
+        context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token));
+    }
+}

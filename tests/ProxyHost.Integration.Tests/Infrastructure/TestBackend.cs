@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ProxyHost.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A real HTTP + websocket server on 127.0.0.1:0 or a Unix socket that reports what it received,
+/// standing in for a web tool behind ProxyHost.
+/// </summary>
+public sealed class TestBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestBackend(WebApplication app, int port, string? socketPath)
+    {
+        _app = app;
+        Port = port;
+        SocketPath = socketPath;
+    }
+
+    public int Port { get; }
+
+    public string? SocketPath { get; }
+
+    public static Task<TestBackend> StartTcpAsync() => StartAsync(null);
+
+    public static Task<TestBackend> StartUnixSocketAsync(string socketPath) => StartAsync(socketPath);
+
+    private static async Task<TestBackend> StartAsync(string? socketPath)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            if (socketPath is null)
+            {
+                k.Listen(IPAddress.Loopback, 0);
+            }
+            else
+            {
+                k.ListenUnixSocket(socketPath);
+            }
+        });
+        var app = builder.Build();
+        app.UseWebSockets();
+        MapEndpoints(app);
+        await app.StartAsync();
+
+        var port = 0;
+        if (socketPath is null)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            port = new Uri(address).Port;
+        }
+        return new TestBackend(app, port, socketPath);
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.Map("/ws", async context =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = 400;
+                return;
+            }
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await EchoAsync(socket);
+        });
+        app.MapGet("/sse", async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            var count = int.Parse(context.Request.Query["count"].FirstOrDefault() ?? "3");
+            var wait = context.Request.Query["wait"].FirstOrDefault();
+            for (var i = 0; i < count; i++)
+            {
+                await context.Response.WriteAsync($"data: event {i}\n\n");
+                await context.Response.Body.FlushAsync();
+            }
+            if (wait is not null)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });
+            }
+        });
+        app.MapGet("/bytes/{megabytes:int}", async (HttpContext context, int megabytes) =>
+        {
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.ContentLength = megabytes * 1024L * 1024;
+            var chunk = new byte[64 * 1024];
+            for (var i = 0; i < megabytes * 16; i++)
+            {
+                await context.Response.Body.WriteAsync(chunk);
+            }
+        });
+        app.MapGet("/redirect", () => Results.Redirect("/target"));
+        app.Map("/{**rest}", (HttpContext context) => Results.Json(RequestReport.From(context.Request)));
+    }
+
+    private static async Task EchoAsync(WebSocket socket)
+    {
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(result.CloseStatus ?? WebSocketCloseStatus.NormalClosure, result.CloseStatusDescription, CancellationToken.None);
+                return;
+            }
+            var reply = result.MessageType == WebSocketMessageType.Text
+                ? Encoding.UTF8.GetBytes("echo:" + Encoding.UTF8.GetString(buffer, 0, result.Count))
+                : buffer[..result.Count];
+            await socket.SendAsync(reply, result.MessageType, result.EndOfMessage, CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>What a backend saw of a request, as JSON.</summary>
+public sealed record RequestReport(string Method, string Path, string Query, Dictionary<string, string> Headers)
+{
+    public static RequestReport From(HttpRequest request) => new(
+        request.Method,
+        request.Path.Value ?? "",
+        request.QueryString.Value ?? "",
+        request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+
+    public string? Header(string name) => Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ProxyHost.Catalog;
+using ProxyHost.Configuration;
+using ProxyHost.Hosting;
+using ProxyHost.Supervision.Lifecycle;
+using Xunit.Abstractions;
+
+namespace ProxyHost.Integration.Tests.Infrastructure;
+
+/// <summary>A real ProxyHost on 127.0.0.1:0, built exactly as <c>proxyhost serve</c> builds it.</summary>
+public sealed class TestProxyHost : IAsyncDisposable
+{
+    public const string Token = "integration-test-token";
+
+    private TestProxyHost(WebApplication app, Uri address, string baseUrl)
+    {
+        App = app;
+        Address = address;
+        BaseUrl = baseUrl;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>Scheme, host and port, e.g. http://127.0.0.1:40123.</summary>
+    public Uri Address { get; }
+
+    public string BaseUrl { get; }
+
+    public IServerProcessSupervisor Supervisor => App.Services.GetRequiredService<IServerProcessSupervisor>();
+
+    public InMemoryServerProcessCatalog Catalog => App.Services.GetRequiredService<InMemoryServerProcessCatalog>();
+
+    public static async Task<TestProxyHost> StartAsync(
+        IEnumerable<ServerProcessDefinition>? servers = null,
+        string? configPath = null,
+        string baseUrl = "/",
+        string? token = Token,
+        ITestOutputHelper? output = null)
+    {
+        var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = token, ConfigPath = configPath };
+        var app = ProxyHostApplication.Create(options, configFileRequired: true, configure: (builder, proxyHost) =>
+        {
+            builder.Logging.ClearProviders();
+            if (output is not null)
+            {
+                builder.Logging.AddProvider(new XunitLoggerProvider(output)).SetMinimumLevel(LogLevel.Debug);
+            }
+            foreach (var server in servers ?? [])
+            {
+                proxyHost.AddServerProcess(server);
+            }
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestProxyHost(app, new Uri(address), options.BaseUrl);
+    }
+
+    /// <summary>A client that sends the token header and follows no redirects.</summary>
+    public HttpClient CreateClient(bool withToken = true)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = new Uri(Address, BaseUrl),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        if (withToken)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", Token);
+        }
+        return client;
+    }
+
+    public Uri WebSocketUri(string relative) =>
+        new(new Uri(Address.ToString().Replace("http://", "ws://", StringComparison.Ordinal)), BaseUrl + relative);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
