@@ -1,9 +1,11 @@
 using System.Collections;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace ProxyHost.Collections;
 
 /// <summary>An immutable list with value equality, so records that hold one compare by content.</summary>
+[CollectionBuilder(typeof(EquatableArray), nameof(EquatableArray.Create))]
 public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
 {
     private readonly ImmutableArray<T> _items;
@@ -43,4 +45,10 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
     public static implicit operator EquatableArray<T>(T[] items) => new(items);
 
     public static implicit operator EquatableArray<T>(List<T> items) => new(items);
+}
+
+/// <summary>Builds <see cref="EquatableArray{T}"/> from collection expressions.</summary>
+public static class EquatableArray
+{
+    public static EquatableArray<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
 }

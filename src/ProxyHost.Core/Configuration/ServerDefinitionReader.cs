@@ -47,7 +47,10 @@ internal static class ServerDefinitionReader
             };
         }
 
-        CheckTarget(definition, path, errors);
+        if (errors.Count == errorCount)
+        {
+            CheckTarget(definition, path, errors);
+        }
         return errors.Count == errorCount ? definition : null;
     }
 
