@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ProxyHost.Configuration;
+using ProxyHost.Hosting;
+using ProxyHost.Security;
+
+namespace ProxyHost.Cli.Commands;
+
+/// <summary><c>proxyhost serve</c>: runs the proxy until Ctrl+C or SIGTERM, then stops every process it started.</summary>
+internal sealed class ServeCommand : Command
+{
+    /// <summary>The environment variable holding the token when <c>--token</c> is not given.</summary>
+    public const string TokenEnvironmentVariable = "PROXYHOST_TOKEN";
+
+    private readonly ICliConsole _console;
+    private readonly Option<string?> _config = ConfigPathOption.Create();
+    private readonly Option<string> _ip = new("--ip")
+    {
+        Description = "The address to listen on; loopback unless you need other machines to reach it",
+        DefaultValueFactory = _ => "127.0.0.1",
+        HelpName = "ADDRESS",
+    };
+    private readonly Option<int> _port = new("--port", "-p")
+    {
+        Description = "The port to listen on (0 picks a free one)",
+        DefaultValueFactory = _ => 8888,
+    };
+    private readonly Option<string> _baseUrl = new("--base-url")
+    {
+        Description = "The URL prefix every route is served under",
+        DefaultValueFactory = _ => "/",
+        HelpName = "PATH",
+    };
+    private readonly Option<string?> _token = new("--token")
+    {
+        Description = $"The token clients must send [default: ${TokenEnvironmentVariable}, else a random one]",
+        HelpName = "TOKEN",
+    };
+    private readonly Option<bool> _noToken = new("--no-token")
+    {
+        Description = "Serve without authentication (anyone who can reach the port can use every server)",
+    };
+    private readonly Option<LogLevel> _logLevel = new("--log-level")
+    {
+        Description = "The least severe log messages to show",
+        DefaultValueFactory = _ => LogLevel.Information,
+    };
+
+    public ServeCommand(ICliConsole console)
+        : base("serve", "Serve the configured servers, starting each on its first request")
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        _console = console;
+        Options.Add(_config);
+        Options.Add(_ip);
+        Options.Add(_port);
+        Options.Add(_baseUrl);
+        Options.Add(_token);
+        Options.Add(_noToken);
+        Options.Add(_logLevel);
+        SetAction(ExecuteAsync);
+    }
+
+    private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var options = ReadOptions(parseResult, out var configRequired);
+        var logLevel = parseResult.GetValue(_logLevel);
+        var app = ProxyHostApplication.Create(options, configRequired, (builder, _) => builder.Logging.SetMinimumLevel(logLevel));
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliUsageException($"cannot listen on {options.Address}:{options.Port}: the address is already in use (choose another --port, or --port 0 for a free one)");
+            }
+
+            if (options.Token is null)
+            {
+                app.Logger.LogWarning("Authentication is off (--no-token): anyone who can reach {Address} can use every server", options.Address);
+            }
+            await _console.Out.WriteLineAsync("ProxyHost listening on " + PublicUrl(app, options)).ConfigureAwait(false);
+            await _console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+        }
+        return ExitCodes.Success;
+    }
+
+    private ProxyHostOptions ReadOptions(ParseResult parseResult, out bool configRequired)
+    {
+        if (!IPAddress.TryParse(parseResult.GetValue(_ip), out var address))
+        {
+            throw new CliUsageException($"--ip: '{parseResult.GetValue(_ip)}' is not an IP address (for example 127.0.0.1 or ::1)");
+        }
+        var port = parseResult.GetValue(_port);
+        if (port is < 0 or > 65535)
+        {
+            throw new CliUsageException($"--port: {port} is not a port number from 0 to 65535");
+        }
+
+        var token = parseResult.GetValue(_token) ?? Environment.GetEnvironmentVariable(TokenEnvironmentVariable);
+        if (parseResult.GetValue(_noToken))
+        {
+            if (parseResult.GetValue(_token) is not null)
+            {
+                throw new CliUsageException("--token and --no-token cannot be used together");
+            }
+            token = null;
+        }
+        else if (string.IsNullOrWhiteSpace(token))
+        {
+            token = ProxyHostCredentials.Generate();
+        }
+
+        var configOption = parseResult.GetValue(_config);
+        configRequired = configOption is not null || Environment.GetEnvironmentVariable(ConfigPathOption.EnvironmentVariable) is { Length: > 0 };
+        return new ProxyHostOptions
+        {
+            Address = address,
+            Port = port,
+            BaseUrl = parseResult.GetValue(_baseUrl)!,
+            Token = token,
+            ConfigPath = ConfigPathOption.Resolve(configOption),
+        };
+    }
+
+    private static string PublicUrl(WebApplication app, ProxyHostOptions options)
+    {
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = bound.TrimEnd('/') + options.BaseUrl;
+        return options.Token is null ? url : $"{url}?{ProxyHostCredentials.QueryParameter}={options.Token}";
+    }
+}
