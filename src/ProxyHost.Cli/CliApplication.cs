@@ -35,7 +35,11 @@ public static class CliApplication
         if (parseResult.Action is ParseErrorAction && parseResult.Errors.Count > 0)
         {
             var verb = parseResult.CommandResult.Command is RootCommand ? "proxyhost" : "proxyhost " + parseResult.CommandResult.Command.Name;
-            await console.Error.WriteLineAsync($"proxyhost: error: {parseResult.Errors[0].Message} (see '{verb} --help')").ConfigureAwait(false);
+            // A stray word explains the other errors it causes ("required command was not provided"), so it goes first.
+            var message = parseResult.UnmatchedTokens.Count > 0
+                ? $"unrecognized command or argument '{parseResult.UnmatchedTokens[0]}'"
+                : parseResult.Errors[0].Message;
+            await console.Error.WriteLineAsync($"proxyhost: error: {message} (see '{verb} --help')").ConfigureAwait(false);
             return ExitCodes.InvalidArguments;
         }
 

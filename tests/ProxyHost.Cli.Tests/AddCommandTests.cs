@@ -153,6 +153,15 @@ public sealed class AddCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_UnknownVerb_NamesItInOneLine()
+    {
+        var run = await CliRun.RunAsync("bogus");
+
+        run.ExitCode.Should().Be(ExitCodes.InvalidArguments);
+        run.ErrorLines.Should().ContainSingle().Which.Should().Be("proxyhost: error: unrecognized command or argument 'bogus' (see 'proxyhost --help')");
+    }
+
+    [Fact]
     public async Task Add_Help_PrintsUsageToStdout()
     {
         var run = await CliRun.RunAsync("add", "--help");

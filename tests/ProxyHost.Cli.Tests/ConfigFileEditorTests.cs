@@ -102,6 +102,19 @@ public sealed class ConfigFileEditorTests : IDisposable
         File.ReadAllText(_directory.ConfigPath).Should().Be("{\n  \"servers\": {\n    \"a\": {\"port\": 1}\n  },\n  \"$schema\": \"x\"\n}\n");
     }
 
+    [Theory]
+    [InlineData("a", "{\"servers\":{\"b\":{\"port\":2},\"c\":{\"port\":3}}}")]
+    [InlineData("b", "{\"servers\":{\"a\":{\"port\":1},\"c\":{\"port\":3}}}")]
+    [InlineData("c", "{\"servers\":{\"a\":{\"port\":1},\"b\":{\"port\":2}}}")]
+    public async Task RemoveServer_CompactOneLineFile_KeepsItValidAndCompact(string name, string expected)
+    {
+        File.WriteAllText(_directory.ConfigPath, "{\"servers\":{\"a\":{\"port\":1},\"b\":{\"port\":2},\"c\":{\"port\":3}}}");
+
+        await Editor.RemoveServerAsync(name);
+
+        File.ReadAllText(_directory.ConfigPath).Should().Be(expected);
+    }
+
     [Fact]
     public async Task AddThenRemove_HandwrittenFile_RestoresItByteForByte()
     {
@@ -112,6 +125,17 @@ public sealed class ConfigFileEditorTests : IDisposable
         await Editor.RemoveServerAsync("temp");
 
         File.ReadAllBytes(_directory.ConfigPath).Should().Equal(before);
+    }
+
+    [Fact]
+    public async Task SetServer_LastEntryHasLineComment_InsertsAfterTheComment()
+    {
+        File.WriteAllText(_directory.ConfigPath, "{\n  \"servers\": {\n    \"a\": {\"port\": 1} // a's note\n  }\n}\n");
+
+        await Editor.SetServerAsync(Server("b", "b"), replace: false);
+
+        File.ReadAllText(_directory.ConfigPath).Should().Be(
+            "{\n  \"servers\": {\n    \"a\": {\"port\": 1}, // a's note\n    \"b\": {\n      \"command\": [\"b\"]\n    }\n  }\n}\n");
     }
 
     [Fact]

@@ -142,9 +142,13 @@ internal sealed class ConfigTextSplicer
         {
             var last = target.Members[^1];
             var indent = IndentBefore(last.KeyStart) ?? LineIndent(target.Open) + Style.IndentUnit;
-            return CommaAfter(last.ValueEnd) is { } comma
-                ? Splice([new Edit(comma + 1, comma + 1, Style.NewLine + indent + Member(indent) + ",")])
-                : Splice([new Edit(last.ValueEnd, last.ValueEnd, "," + Style.NewLine + indent + Member(indent))]);
+            var comma = CommaAfter(last.ValueEnd);
+            var anchor = comma + 1 ?? last.ValueEnd;
+            // A comment after the last entry stays on its line, with the entry it describes.
+            var insertAt = LineEndAfterComment(anchor) ?? anchor;
+            return comma is null
+                ? Splice([new Edit(last.ValueEnd, last.ValueEnd, ","), new Edit(insertAt, insertAt, Style.NewLine + indent + Member(indent))])
+                : Splice([new Edit(insertAt, insertAt, Style.NewLine + indent + Member(indent) + ",")]);
         }
 
         var outer = LineIndent(target.Open);
@@ -209,6 +213,27 @@ internal sealed class ConfigTextSplicer
             i++;
         }
         return i < _utf8.Length && _utf8[i] == '\n' ? i + 1 : null;
+    }
+
+    /// <summary>When only whitespace and a <c>//</c> comment follow <paramref name="position"/> on its line, the position of its line break.</summary>
+    private int? LineEndAfterComment(int position)
+    {
+        var i = position;
+        while (i < _utf8.Length && _utf8[i] is (byte)' ' or (byte)'\t')
+        {
+            i++;
+        }
+        if (!_utf8.AsSpan(i).StartsWith("//"u8))
+        {
+            return null;
+        }
+        var lineFeed = _utf8.AsSpan(i).IndexOf((byte)'\n');
+        if (lineFeed < 0)
+        {
+            return _utf8.Length;
+        }
+        var end = i + lineFeed;
+        return end > i && _utf8[end - 1] == '\r' ? end - 1 : end;
     }
 
     /// <summary>The position of the comma that follows a value, skipping whitespace and comments.</summary>
