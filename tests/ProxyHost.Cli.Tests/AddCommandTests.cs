@@ -133,6 +133,8 @@ public sealed class AddCommandTests : IDisposable
     [InlineData("COMMAND", "add", "lab", "--unix-socket")]
     [InlineData("--unix-socket", "add", "lab", "--port", "80", "--unix-socket", "/tmp/x.sock")]
     [InlineData("--bogus", "add", "lab", "--bogus", "--", "x")]
+    [InlineData("'B=2'", "add", "lab", "--env", "A=1", "B=2", "--", "x")]
+    [InlineData("'jupyter'", "add", "lab", "jupyter", "lab")]
     public async Task Add_InvalidArgument_PrintsOneLineNamingItAndWritesNothing(string named, params string[] args)
     {
         var run = await CliRun.RunAsync([args[0], "--config", _directory.ConfigPath, .. args[1..]]);

@@ -159,7 +159,7 @@ internal sealed class AddCommand : Command
         }
 
         var command = parseResult.GetValue(_command) ?? [];
-        RejectOptionsBeforeDoubleDash(parseResult, command);
+        RequireCommandAfterDoubleDash(parseResult, command);
         for (var i = 0; i < command.Length; i++)
         {
             CheckTemplate(command[i], $"COMMAND word {i + 1} '{command[i]}'");
@@ -202,16 +202,21 @@ internal sealed class AddCommand : Command
         };
     }
 
-    // Words after "--" are the command verbatim; a dash-word before it is a mistyped option, not part of the command.
-    private static void RejectOptionsBeforeDoubleDash(ParseResult parseResult, string[] command)
+    // Only the words after "--" are the command, verbatim. A word before it is a mistyped option or a
+    // second value for an option that takes one ("--env A=1 B=2"), so it is refused rather than run.
+    private static void RequireCommandAfterDoubleDash(ParseResult parseResult, string[] command)
     {
         var tokens = parseResult.Tokens.ToList();
         var doubleDash = tokens.FindIndex(t => t.Type == TokenType.DoubleDash);
         var afterDoubleDash = doubleDash < 0 ? 0 : tokens.Count - doubleDash - 1;
-        if (command.Take(command.Length - afterDoubleDash).FirstOrDefault(w => w.StartsWith('-')) is { } unknown)
+        if (command.Length <= afterDoubleDash)
         {
-            throw new CliUsageException($"unknown option '{unknown}' (see 'proxyhost add --help'); put the server's command after '--'");
+            return;
         }
+        var stray = command[0];
+        throw new CliUsageException(stray.StartsWith('-')
+            ? $"unknown option '{stray}' (see 'proxyhost add --help'); put the server's command after '--'"
+            : $"unexpected argument '{stray}': put the server's command after '--' (proxyhost add NAME [options] -- COMMAND...), and repeat --env/--header for each value");
     }
 
     private static int ParsePort(string? text)
