@@ -1,1 +1,3 @@
-return 0;
+using ProxyHost.Cli;
+
+return await CliApplication.RunAsync(args, SystemCliConsole.Instance).ConfigureAwait(false);

@@ -1,0 +1,42 @@
+namespace ProxyHost.Configuration;
+
+/// <summary>Replaces a file so readers see the old or the new content, never a torn write.</summary>
+internal static class AtomicFile
+{
+    /// <summary>Follows a symbolic link so the link survives and its target is what changes.</summary>
+    public static string ResolveTarget(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var target = File.Exists(fullPath) ? new FileInfo(fullPath).ResolveLinkTarget(returnFinalTarget: true) : null;
+        return target?.FullName ?? fullPath;
+    }
+
+    /// <summary>
+    /// Writes a temp file in the same directory, flushes it to disk, gives it the original file's mode
+    /// and renames it over <paramref name="path"/> (rename is atomic within one file system).
+    /// </summary>
+    public static void Write(string path, ReadOnlySpan<byte> contents)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(contents);
+                stream.Flush(flushToDisk: true);
+            }
+            if (!OperatingSystem.IsWindows() && File.Exists(path))
+            {
+                File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+}
