@@ -19,11 +19,8 @@ public static class CliApplication
             new AddCommand(console),
             new RemoveCommand(console),
             new ListCommand(console),
+            new ServeCommand(console),
         };
-#if HAS_SERVE_COMMAND
-        // SERVE HOOK: defined by the csproj when Commands/ServeCommand.cs exists.
-        root.Subcommands.Add(ServeCommand.Create(console));
-#endif
         return root;
     }
 

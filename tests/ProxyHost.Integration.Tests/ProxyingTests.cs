@@ -5,6 +5,7 @@ using System.Text;
 using FluentAssertions;
 using ProxyHost.Configuration;
 using ProxyHost.Integration.Tests.Infrastructure;
+using ProxyHost.Tests;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -9,6 +9,7 @@ using ProxyHost.Catalog;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
 using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Tests;
 using Xunit.Abstractions;
 
 namespace ProxyHost.Integration.Tests.Infrastructure;
@@ -41,7 +42,9 @@ public sealed class TestProxyHost : IAsyncDisposable
         string? configPath = null,
         string baseUrl = "/",
         string? token = Token,
-        ITestOutputHelper? output = null)
+        ITestOutputHelper? output = null,
+        Action<SupervisionOptions>? supervision = null,
+        ILoggerProvider? logSignal = null)
     {
         var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = token, ConfigPath = configPath };
         var app = ProxyHostApplication.Create(options, configFileRequired: true, configure: (builder, proxyHost) =>
@@ -49,7 +52,15 @@ public sealed class TestProxyHost : IAsyncDisposable
             builder.Logging.ClearProviders();
             if (output is not null)
             {
-                builder.Logging.AddProvider(new XunitLoggerProvider(output)).SetMinimumLevel(LogLevel.Debug);
+                builder.Logging.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(LogLevel.Debug);
+            }
+            if (logSignal is not null)
+            {
+                builder.Logging.AddProvider(logSignal);
+            }
+            if (supervision is not null)
+            {
+                builder.Services.Configure(supervision);
             }
             foreach (var server in servers ?? [])
             {

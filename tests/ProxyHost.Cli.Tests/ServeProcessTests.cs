@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FluentAssertions;
+using ProxyHost.Tests;
+using Xunit;
+
+namespace ProxyHost.Cli.Tests;
+
+/// <summary>The real <c>proxyhost serve</c> process, as a user runs it.</summary>
+public sealed partial class ServeProcessTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-serve-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task Serve_PrintsUrlProxiesAndStopsChildrenOnSigterm()
+    {
+        var pidFile = Path.Combine(_directory.FullName, "tree.pid");
+        var config = WriteConfig(new { servers = new { app = new { command = DummyProgram.Argv("http", "--port", "<port>", "--spawn-child", pidFile) } } });
+        using var serve = StartServe("serve", "--port", "0", "--config", config, "--token", "secret-token");
+
+        var url = await ReadListeningUrlAsync(serve);
+        url.Should().MatchRegex(@"^http://127\.0\.0\.1:\d+/\?token=secret-token$");
+        using var client = new HttpClient { BaseAddress = new Uri(url.Split('?')[0]) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", "secret-token");
+        (await client.GetStringAsync("app/").DefaultTimeout()).Should().Contain("dummy ok");
+        var pids = await ProcessChecks.ReadPidFileAsync(pidFile, 2);
+
+        Signal(serve.Id, Sigterm);
+        await serve.WaitForExitAsync().DefaultTimeout();
+
+        serve.ExitCode.Should().Be(0);
+        foreach (var pid in pids)
+        {
+            (await ProcessChecks.WaitForExitAsync(pid)).Should().BeTrue($"process {pid} must not outlive proxyhost serve");
+        }
+    }
+
+    [Fact]
+    public async Task Serve_WithoutToken_GeneratesOneAndRequiresIt()
+    {
+        var config = WriteConfig(new { servers = new { } });
+        using var serve = StartServe("serve", "--port", "0", "--config", config);
+
+        var url = await ReadListeningUrlAsync(serve);
+        var token = TokenPattern().Match(url).Groups[1].Value;
+        token.Should().HaveLength(48);
+        using var client = new HttpClient { BaseAddress = new Uri(url.Split('?')[0]) };
+        (await client.GetAsync("").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        (await client.GetAsync("").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        Signal(serve.Id, Sigint);
+        await serve.WaitForExitAsync().DefaultTimeout();
+        serve.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Serve_InvalidConfig_ExitsWithLocatedErrorsAndNoStackTrace()
+    {
+        var config = WriteConfig(new { servers = new { lab = new { command = new[] { "x", "<prot>" }, timeout = "soon" } } });
+        using var serve = StartServe("serve", "--port", "0", "--config", config);
+
+        var stderr = await serve.StandardError.ReadToEndAsync().DefaultTimeout();
+        await serve.WaitForExitAsync().DefaultTimeout();
+
+        serve.ExitCode.Should().Be(ExitCodes.InvalidConfig);
+        stderr.Should().Contain($"{config}: servers.lab.command[1]: unknown placeholder '<prot>'")
+            .And.Contain($"{config}: servers.lab.timeout: expected a number of seconds");
+        stderr.Should().NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Serve_PortInUse_SaysSoInOneLine()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var serve = StartServe("serve", "--port", port.ToString(), "--config", WriteConfig(new { servers = new { } }));
+
+        var stderr = await serve.StandardError.ReadToEndAsync().DefaultTimeout();
+        await serve.WaitForExitAsync().DefaultTimeout();
+
+        serve.ExitCode.Should().Be(ExitCodes.InvalidArguments);
+        stderr.Trim().Should().Be($"proxyhost: error: cannot listen on 127.0.0.1:{port}: the address is already in use (choose another --port, or --port 0 for a free one)");
+    }
+
+    private string WriteConfig(object config)
+    {
+        var path = Path.Combine(_directory.FullName, "proxyhost.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return path;
+    }
+
+    private Process StartServe(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(DummyProgram.DotNetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _directory.FullName,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proxyhost.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment.Remove("PROXYHOST_TOKEN");
+        start.Environment.Remove("PROXYHOST_CONFIG");
+        return Process.Start(start)!;
+    }
+
+    private static async Task<string> ReadListeningUrlAsync(Process serve)
+    {
+        while (await serve.StandardOutput.ReadLineAsync().DefaultTimeout() is { } line)
+        {
+            if (line.StartsWith("ProxyHost listening on ", StringComparison.Ordinal))
+            {
+                return line["ProxyHost listening on ".Length..];
+            }
+        }
+        throw new InvalidOperationException("proxyhost serve exited without printing its URL: " + await serve.StandardError.ReadToEndAsync());
+    }
+
+    private const int Sigint = 2;
+    private const int Sigterm = 15;
+
+    private static void Signal(int pid, int signal) => Kill(pid, signal).Should().Be(0);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    [GeneratedRegex("token=([0-9a-f]+)")]
+    private static partial Regex TokenPattern();
+}
