@@ -42,6 +42,12 @@ public sealed class RunningProcess : IAsyncDisposable
 
     public bool HasExited => _exited.Task.IsCompleted;
 
+    /// <summary>
+    /// Completes when both output pipes reached end of file. A grandchild that inherited the pipes can
+    /// hold this open after <see cref="Exited"/>; wait on it only with a bound.
+    /// </summary>
+    public Task OutputCompleted { get; private set; } = Task.CompletedTask;
+
     /// <summary>How long <see cref="StopAsync"/> waits after SIGKILL before giving up.</summary>
     internal static TimeSpan KillWait { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -53,8 +59,9 @@ public sealed class RunningProcess : IAsyncDisposable
         running.ProcessId = process.Id;
         running.StartTime = timeProvider.GetUtcNow();
         process.StandardInput.Close();
-        _ = PumpAsync(process.StandardOutput, false, onOutput, running._pumpsCancellation.Token);
-        _ = PumpAsync(process.StandardError, true, onOutput, running._pumpsCancellation.Token);
+        running.OutputCompleted = Task.WhenAll(
+            PumpAsync(process.StandardOutput, false, onOutput, running._pumpsCancellation.Token),
+            PumpAsync(process.StandardError, true, onOutput, running._pumpsCancellation.Token));
         return running;
     }
 
