@@ -247,7 +247,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
     private void PublishStopped(Run run)
     {
         run.Ready.TrySetException(new ServerUnavailableException(Name, ServerUnavailableReason.Stopped, $"server '{Name}' was stopped while starting"));
-        Publish(s => s with { State = ServerProcessState.Stopped, ProcessId = null, RetryAt = null });
+        Publish(s => s with { State = ServerProcessState.Stopped, ProcessId = null, RetryAt = null, LastExit = run.StopExit ?? s.LastExit });
     }
 
     private async Task<RunOutcome> RunOnceAsync(Run run, CancellationToken cancellationToken)
@@ -332,8 +332,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
 
             if (cancellationToken.IsCancellationRequested)
             {
-                await StopProcessAsync(process).ConfigureAwait(false);
-                return RunOutcome.Stopped;
+                return await StopForRequestAsync(run, process).ConfigureAwait(false);
             }
             if (!probing.IsCompletedSuccessfully || !probing.Result)
             {
@@ -370,8 +369,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         }
         if (active is null)
         {
-            await StopProcessAsync(process).ConfigureAwait(false);
-            return RunOutcome.Stopped;
+            return await StopForRequestAsync(run, process).ConfigureAwait(false);
         }
         run.Ready.TrySetResult(active);
 
@@ -382,9 +380,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            _active = null;
-            await StopProcessAsync(process).ConfigureAwait(false);
-            return RunOutcome.Stopped;
+            return await StopForRequestAsync(run, process).ConfigureAwait(false);
         }
 
         _active = null;
@@ -421,16 +417,31 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         return RunOutcome.FailedToStart;
     }
 
-    private async Task StopProcessAsync(RunningProcess process)
+    private async Task<ProcessExit?> StopProcessAsync(RunningProcess process)
     {
         try
         {
-            await process.StopAsync(_services.Options.StopGracePeriod).ConfigureAwait(false);
+            return await process.StopAsync(_services.Options.StopGracePeriod).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
             Log.StopFailed(_logger, Name, process.ProcessId, ex);
+            return null;
         }
+    }
+
+    private async Task<RunOutcome> StopForRequestAsync(Run run, RunningProcess process)
+    {
+        _active = null;
+        var wasRunning = !process.HasExited;
+        var exit = await StopProcessAsync(process).ConfigureAwait(false);
+        if (wasRunning && exit is not null)
+        {
+            run.StopExit = exit;
+            OutputLog.Append(LogStream.Supervisor, $"process {process.ProcessId} stopped with {Describe(exit)}");
+            Log.ProcessStopped(_logger, Name, process.ProcessId, exit.ExitCode, exit.Signal);
+        }
+        return RunOutcome.Stopped;
     }
 
     private static async Task DrainOutputAsync(RunningProcess process)
@@ -575,6 +586,9 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         [LoggerMessage(EventId = SupervisionEventIds.ProcessExitedUnexpectedly, Level = LogLevel.Warning, Message = "{Server}: process {ProcessId} exited unexpectedly with code {ExitCode} (signal {Signal})")]
         public static partial void ProcessExitedUnexpectedly(ILogger logger, string server, int processId, int exitCode, int? signal);
 
+        [LoggerMessage(EventId = SupervisionEventIds.ProcessStopped, Level = LogLevel.Information, Message = "{Server}: process {ProcessId} stopped with code {ExitCode} (signal {Signal})")]
+        public static partial void ProcessStopped(ILogger logger, string server, int processId, int exitCode, int? signal);
+
         [LoggerMessage(EventId = SupervisionEventIds.StartFailed, Level = LogLevel.Warning, Message = "{Server}: start failed ({Reason}): {Message}")]
         public static partial void StartFailed(ILogger logger, string server, ServerUnavailableReason reason, string message);
 
@@ -608,6 +622,9 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         public Task Completion { get; set; } = Task.CompletedTask;
 
         public RunningProcess? Process { get; set; }
+
+        /// <summary>How the process ended when it was stopped on purpose.</summary>
+        public ProcessExit? StopExit { get; set; }
     }
 }
 

@@ -18,4 +18,5 @@ internal static class SupervisionEventIds
     public const int ServerChanged = 1013;
     public const int ServerRemoved = 1014;
     public const int ShutdownTimedOut = 1015;
+    public const int ProcessStopped = 1016;
 }

@@ -74,9 +74,12 @@ public sealed class RunningProcess : IAsyncDisposable
     public async Task<ProcessExit> StopAsync(TimeSpan grace, CancellationToken cancellationToken = default)
     {
         var deadline = _timeProvider.GetUtcNow() + grace;
-        if (!HasExited && grace > TimeSpan.Zero)
+        if (grace > TimeSpan.Zero && (!HasExited || _leadsProcessGroup && NativeMethods.ProcessGroupExists(ProcessId)))
         {
             Signal(NativeMethods.SigTerm);
+        }
+        if (!HasExited && grace > TimeSpan.Zero)
+        {
             try
             {
                 await _exited.Task.WaitAsync(grace, _timeProvider, cancellationToken).ConfigureAwait(false);
