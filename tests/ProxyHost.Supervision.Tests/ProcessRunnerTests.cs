@@ -73,7 +73,9 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Start_Child_LeadsItsOwnSessionAndProcessGroup()
     {
-        await using var process = _runner.Start(ProcessCommand.FromArgv(DummyProgram.Argv("never-listen")));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var process = _runner.Start(ProcessCommand.FromArgv(DummyProgram.Argv("never-listen")), _ => started.TrySetResult());
+        await started.Task.DefaultTimeout();
 
         var stat = await File.ReadAllTextAsync($"/proc/{process.ProcessId}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

@@ -148,11 +148,8 @@ public sealed class RunningProcess : IAsyncDisposable
 
     private void Signal(int signal)
     {
-        if (_leadsProcessGroup)
-        {
-            NativeMethods.SignalProcessGroup(ProcessId, signal);
-        }
-        else
+        // Right after the start, setsid may not have made the child a group leader yet.
+        if (!_leadsProcessGroup || !NativeMethods.SignalProcessGroup(ProcessId, signal))
         {
             NativeMethods.SignalProcess(ProcessId, signal);
         }
