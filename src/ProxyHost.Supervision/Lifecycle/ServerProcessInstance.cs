@@ -346,6 +346,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
                 }
                 var timedOut = probing.Exception?.InnerException is TimeoutRejectedException;
                 await StopProcessAsync(process).ConfigureAwait(false);
+                await DrainOutputAsync(process).ConfigureAwait(false);
                 return timedOut
                     ? Fail(run, ServerUnavailableReason.TimedOut,
                         $"server '{Name}' did not answer on {endpoint} within {Definition.Timeout.TotalSeconds:0.###} s and was stopped", process.Exited.IsCompleted ? process.Exited.Result : null, null)
