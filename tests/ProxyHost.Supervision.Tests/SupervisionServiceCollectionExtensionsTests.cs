@@ -24,4 +24,22 @@ public sealed class SupervisionServiceCollectionExtensionsTests
         supervisor.Should().BeSameAs(services.GetRequiredService<ServerProcessSupervisor>());
         services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SupervisionOptions>>().Value.StopGracePeriod.Should().Be(TimeSpan.FromSeconds(2));
     }
+
+    [Fact]
+    public async Task HostStop_RunningServer_StopsItsProcessTree()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services
+            .AddSingleton<IServerProcessCatalog>(new InMemoryServerProcessCatalog([SupervisorHarness.Dummy("lab", "http", "--port", "<port>")]))
+            .AddServerProcessSupervision();
+        using var host = builder.Build();
+        await host.StartAsync().DefaultTimeout();
+        var supervisor = host.Services.GetRequiredService<IServerProcessSupervisor>();
+        await supervisor.EnsureRunningAsync("lab", CancellationToken.None).DefaultTimeout();
+        var pid = supervisor.GetSnapshot("lab")!.ProcessId!.Value;
+
+        await host.StopAsync().DefaultTimeout();
+
+        ProcessChecks.IsAlive(pid).Should().BeFalse();
+    }
 }
