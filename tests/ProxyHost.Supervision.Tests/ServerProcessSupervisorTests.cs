@@ -470,4 +470,34 @@ public sealed class ServerProcessSupervisorTests(ITestOutputHelper output)
         seen.Select(s => s.Version).Should().BeInAscendingOrder();
         seen.Single(s => s.State == ServerProcessState.Running).ReadyAt.Should().NotBeNull();
     }
+
+    [Fact]
+    public async Task EnsureRunningAsync_SlowStartingServer_WaitsUntilItAnswers()
+    {
+        await using var harness = SupervisorHarness.Create(output, SupervisorHarness.Dummy("slow", "http", "--port", "<port>", "--delay-ms", "1500"));
+
+        var active = await harness.Supervisor.EnsureRunningAsync("slow", CancellationToken.None).DefaultTimeout();
+
+        var snapshot = harness.Supervisor.GetSnapshot("slow")!;
+        (snapshot.ReadyAt - snapshot.StartedAt).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.5));
+        (await BackendClient.GetStringAsync(active.Endpoint, "/")).Should().Be("dummy ok");
+    }
+
+    [Fact]
+    public async Task EnsureRunningAsync_ServerCrashesWhileRunning_ReportsExitAndRestartsOnNextRequest()
+    {
+        await using var harness = SupervisorHarness.Create(output, SupervisorHarness.Dummy("flaky", "http", "--port", "<port>", "--crash-after-ms", "300", "--exit-code", "7"));
+        await using var recorder = await SnapshotRecorder.StartAsync(harness.Supervisor, "flaky");
+        await harness.Supervisor.EnsureRunningAsync("flaky", CancellationToken.None).DefaultTimeout();
+
+        var exited = await recorder.WaitForAsync(s => s.State == ServerProcessState.Exited);
+
+        exited.LastExit!.ExitCode.Should().Be(7);
+        exited.LastExit.Signal.Should().BeNull();
+        exited.LastError.Should().Contain("exit code 7");
+        harness.Supervisor.GetLog("flaky")!.Tail(100).Select(l => l.Text).Should().Contain("crashing with 7");
+        await harness.Supervisor.EnsureRunningAsync("flaky", CancellationToken.None).DefaultTimeout();
+        var firstPid = (await recorder.WaitForAsync(s => s.State == ServerProcessState.Running)).ProcessId;
+        (await recorder.WaitForAsync(s => s.State == ServerProcessState.Running && s.Restarts == 1)).ProcessId.Should().NotBe(firstPid);
+    }
 }
