@@ -500,4 +500,28 @@ public sealed class ServerProcessSupervisorTests(ITestOutputHelper output)
         var firstPid = (await recorder.WaitForAsync(s => s.State == ServerProcessState.Running)).ProcessId;
         (await recorder.WaitForAsync(s => s.State == ServerProcessState.Running && s.Restarts == 1)).ProcessId.Should().NotBe(firstPid);
     }
+
+    [Fact]
+    public async Task RestartAsync_CrashLoopCircuitOpen_ClosesCircuitAndTriesAgain()
+    {
+        await using var harness = SupervisorHarness.Create(
+            output,
+            [SupervisorHarness.Dummy("crash", "exit", "--code", "1")],
+            options =>
+            {
+                options.CrashLoopFailureThreshold = 2;
+                options.CrashLoopBreakDuration = TimeSpan.FromMinutes(5);
+            });
+        for (var i = 0; i < 2; i++)
+        {
+            var failing = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None);
+            await failing.Should().ThrowAsync<ServerUnavailableException>();
+        }
+        var rejected = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None);
+        (await rejected.Should().ThrowAsync<ServerUnavailableException>()).Which.Reason.Should().Be(ServerUnavailableReason.CrashLoop);
+
+        var restart = async () => await harness.Supervisor.RestartAsync("crash", CancellationToken.None);
+
+        (await restart.Should().ThrowAsync<ServerUnavailableException>()).Which.Reason.Should().Be(ServerUnavailableReason.ExitedWhileStarting);
+    }
 }

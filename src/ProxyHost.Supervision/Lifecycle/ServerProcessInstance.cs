@@ -27,6 +27,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CircuitBreakerStateProvider _breakerState = new();
+    private readonly CircuitBreakerManualControl _breakerControl = new();
     private readonly ResiliencePipeline<RunOutcome> _crashLoopBreaker;
     private readonly ResiliencePipeline<bool> _readinessPipeline;
     private readonly Task _previousInstanceStopped;
@@ -47,7 +48,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         _services = services;
         _logger = services.Logger;
         _previousInstanceStopped = previousInstanceStopped ?? Task.CompletedTask;
-        _crashLoopBreaker = RestartPipelineFactory.CreateCrashLoopBreaker(services.Options, services.TimeProvider, _breakerState, OnCircuitOpened);
+        _crashLoopBreaker = RestartPipelineFactory.CreateCrashLoopBreaker(services.Options, services.TimeProvider, _breakerState, OnCircuitOpened, _breakerControl);
         _readinessPipeline = RestartPipelineFactory.CreateReadinessPipeline(definition.Timeout, services.Options, services.TimeProvider);
         _snapshot = services.Notifier.Publish(new ServerProcessSnapshot
         {
@@ -97,9 +98,18 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         await run.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stops and starts the server. An explicit restart is the user's decision, so it also closes the
+    /// crash-loop circuit and clears the backoff.
+    /// </summary>
     public async ValueTask<ActiveServer> RestartAsync(CancellationToken cancellationToken)
     {
         await StopAsync(cancellationToken).ConfigureAwait(false);
+        if (Definition.IsManaged)
+        {
+            await _breakerControl.CloseAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Exchange(ref _quickFailures, 0);
+        }
         return await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
     }
 

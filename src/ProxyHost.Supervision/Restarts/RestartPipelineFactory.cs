@@ -65,7 +65,8 @@ public static class RestartPipelineFactory
         SupervisionOptions options,
         TimeProvider timeProvider,
         CircuitBreakerStateProvider? stateProvider = null,
-        Func<OnCircuitOpenedArguments<RunOutcome>, ValueTask>? onOpened = null)
+        Func<OnCircuitOpenedArguments<RunOutcome>, ValueTask>? onOpened = null,
+        CircuitBreakerManualControl? manualControl = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new ResiliencePipelineBuilder<RunOutcome> { Name = "proxyhost-crash-loop", TimeProvider = timeProvider }
@@ -77,6 +78,7 @@ public static class RestartPipelineFactory
                 SamplingDuration = Clamp(options.CrashLoopSamplingDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1)),
                 BreakDuration = Clamp(options.CrashLoopBreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1)),
                 StateProvider = stateProvider,
+                ManualControl = manualControl,
                 OnOpened = onOpened,
             })
             .Build();
