@@ -22,6 +22,9 @@ public enum ServerUnavailableReason
 
     /// <summary>The template or environment could not be rendered.</summary>
     InvalidDefinition,
+
+    /// <summary>The server was stopped (API, config change, shutdown) while the request waited for it.</summary>
+    Stopped,
 }
 
 /// <summary>Thrown by <see cref="IServerProcessSupervisor.EnsureRunningAsync"/>; carries what an error page shows.</summary>

@@ -61,12 +61,15 @@ public sealed class ServerLogBuffer
     /// <summary>Lines held now, then every new line as it arrives, until cancelled.</summary>
     public async IAsyncEnumerable<LogLine> WatchAsync(int initialLines, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IReadOnlyList<LogLine> batch = Tail(initialLines);
+        // Read the first batch and take the wake-up signal under one lock, so a line appended in between
+        // is neither lost nor left waiting for the next append.
+        IReadOnlyList<LogLine> batch;
         long next;
         Task signal;
         lock (_lock)
         {
-            next = batch.Count > 0 ? batch[^1].Sequence + 1 : _nextSequence;
+            batch = Since(Math.Max(0, _nextSequence - Math.Max(0, initialLines)));
+            next = _nextSequence;
             signal = _appended.Task;
         }
 

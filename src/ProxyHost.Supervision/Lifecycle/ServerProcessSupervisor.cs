@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using ProxyHost.Catalog;
+using ProxyHost.Configuration;
+using ProxyHost.Supervision.Endpoints;
+using ProxyHost.Supervision.Logs;
+using ProxyHost.Supervision.Processes;
+using ProxyHost.Supervision.Readiness;
+
+namespace ProxyHost.Supervision.Lifecycle;
+
+/// <summary>
+/// Keeps one <see cref="ServerProcessInstance"/> per catalog definition. Nothing starts at boot; a
+/// definition that is added gets a NotStarted instance, a removed one is stopped and dropped, a changed
+/// one is stopped and replaced (it starts again on the next request). On host stop or dispose every
+/// process tree is stopped in parallel, bounded by the grace period plus a kill allowance.
+/// </summary>
+public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, IHostedService, IAsyncDisposable
+{
+    private readonly IServerProcessCatalog _catalog;
+    private readonly InstanceServices _services;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly ConcurrentDictionary<string, ServerLogBuffer> _logs = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Task> _retiring = [];
+    private readonly IDisposable _catalogSubscription;
+    private volatile Instances _instances = Instances.Empty;
+    private bool _stopped;
+    private Task? _shutdown;
+
+    public ServerProcessSupervisor(
+        IServerProcessCatalog catalog,
+        IOptions<ProxyHostOptions> hostOptions,
+        IOptions<SupervisionOptions> options,
+        ProcessRunner runner,
+        PortAllocator portAllocator,
+        UnixSocketPathAllocator socketAllocator,
+        HttpReadinessProbe httpProbe,
+        ConnectReadinessProbe connectProbe,
+        TimeProvider timeProvider,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(hostOptions);
+        ArgumentNullException.ThrowIfNull(options);
+        _catalog = catalog;
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<ServerProcessSupervisor>();
+        _services = new InstanceServices(
+            options.Value,
+            hostOptions.Value.BaseUrl,
+            runner,
+            portAllocator,
+            socketAllocator,
+            httpProbe,
+            connectProbe,
+            Notifier,
+            timeProvider,
+            loggerFactory.CreateLogger(typeof(ServerProcessInstance).FullName!));
+        Reconcile();
+        _catalogSubscription = ChangeToken.OnChange(_catalog.GetChangeToken, Reconcile);
+        Reconcile();
+    }
+
+    /// <summary>Where snapshots are published; exposed for hosts that want to watch without the supervisor interface.</summary>
+    public ServerStateNotifier Notifier { get; } = new();
+
+    public ValueTask<ActiveServer> EnsureRunningAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _instances.ByName.TryGetValue(name, out var instance)
+            ? instance.EnsureRunningAsync(cancellationToken)
+            : ValueTask.FromException<ActiveServer>(UnknownServer(name));
+    }
+
+    public ServerProcessSnapshot? GetSnapshot(string name) =>
+        _instances.ByName.TryGetValue(name, out var instance) ? instance.Snapshot : null;
+
+    public IReadOnlyList<ServerProcessSnapshot> GetSnapshots() => [.. _instances.Ordered.Select(i => i.Snapshot)];
+
+    public IAsyncEnumerable<ServerProcessSnapshot> WatchAsync(CancellationToken cancellationToken) => Notifier.WatchAsync(cancellationToken);
+
+    public ServerLogBuffer? GetLog(string name) =>
+        _instances.ByName.TryGetValue(name, out var instance) ? instance.OutputLog : null;
+
+    public Task StopAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _instances.ByName.TryGetValue(name, out var instance)
+            ? instance.StopAsync(cancellationToken)
+            : Task.FromException(UnknownServer(name));
+    }
+
+    public ValueTask<ActiveServer> RestartAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _instances.ByName.TryGetValue(name, out var instance)
+            ? instance.RestartAsync(cancellationToken)
+            : ValueTask.FromException<ActiveServer>(UnknownServer(name));
+    }
+
+    /// <summary>Nothing starts at boot: servers start on their first request.</summary>
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops every process tree in parallel (SIGTERM, grace period, SIGKILL), bounded.</summary>
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => ShutdownAsync();
+
+    public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
+
+    private Task ShutdownAsync()
+    {
+        lock (_lock)
+        {
+            return _shutdown ??= ShutdownCoreAsync();
+        }
+    }
+
+    private async Task ShutdownCoreAsync()
+    {
+        List<Task> stopping;
+        lock (_lock)
+        {
+            _stopped = true;
+            _catalogSubscription.Dispose();
+            stopping = [.. _instances.Ordered.Select(i => i.DisposeAsync().AsTask()), .. _retiring];
+        }
+        var bound = _services.Options.StopGracePeriod + _services.Options.ShutdownKillAllowance;
+        try
+        {
+            await Task.WhenAll(stopping).WaitAsync(bound, _services.TimeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.ShutdownTimedOut(_logger, bound);
+        }
+    }
+
+    private void Reconcile()
+    {
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+            var snapshot = _catalog.Current;
+            var current = _instances;
+            var byName = new Dictionary<string, ServerProcessInstance>(StringComparer.OrdinalIgnoreCase);
+            var ordered = new List<ServerProcessInstance>(snapshot.Servers.Count);
+            var changed = false;
+            foreach (var definition in snapshot.Servers)
+            {
+                ServerProcessInstance instance;
+                if (current.ByName.TryGetValue(definition.Name, out var existing) && existing.Definition == definition)
+                {
+                    instance = existing;
+                }
+                else if (existing is not null)
+                {
+                    Log.ServerChanged(_logger, definition.Name);
+                    existing.Detach();
+                    var retired = Retire(existing);
+                    instance = new ServerProcessInstance(definition, _services, existing.OutputLog, retired);
+                    changed = true;
+                }
+                else
+                {
+                    Log.ServerAdded(_logger, definition.Name);
+                    instance = new ServerProcessInstance(definition, _services, _logs.GetOrAdd(definition.Name, _ => NewLog()));
+                    changed = true;
+                }
+                byName[definition.Name] = instance;
+                ordered.Add(instance);
+            }
+            foreach (var removed in current.Ordered.Where(i => !byName.ContainsKey(i.Name)))
+            {
+                Log.ServerRemoved(_logger, removed.Name);
+                var name = removed.Name;
+                var retired = Retire(removed);
+                _retiring.Add(retired.ContinueWith(
+                    _ =>
+                    {
+                        if (!_instances.ByName.ContainsKey(name))
+                        {
+                            Notifier.Remove(name);
+                            _logs.TryRemove(name, out var _);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default));
+                changed = true;
+            }
+            if (changed || ordered.Count != current.Ordered.Count)
+            {
+                _instances = new Instances(byName, ordered);
+            }
+        }
+    }
+
+    private Task Retire(ServerProcessInstance instance)
+    {
+        var task = instance.DisposeAsync().AsTask();
+        _retiring.RemoveAll(t => t.IsCompleted);
+        _retiring.Add(task);
+        return task;
+    }
+
+    private ServerLogBuffer NewLog() => new(_services.Options.LogCapacity, _services.TimeProvider);
+
+    private static ServerUnavailableException UnknownServer(string name) =>
+        new(name, ServerUnavailableReason.Unknown, $"no server named '{name}' is configured");
+
+    private sealed record Instances(IReadOnlyDictionary<string, ServerProcessInstance> ByName, IReadOnlyList<ServerProcessInstance> Ordered)
+    {
+        public static Instances Empty { get; } = new(new Dictionary<string, ServerProcessInstance>(), []);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = SupervisionEventIds.CatalogChanged, Level = LogLevel.Debug, Message = "{Server}: definition added")]
+        public static partial void ServerAdded(ILogger logger, string server);
+
+        [LoggerMessage(EventId = SupervisionEventIds.ServerChanged, Level = LogLevel.Information, Message = "{Server}: definition changed; stopping the old process, the new one starts on the next request")]
+        public static partial void ServerChanged(ILogger logger, string server);
+
+        [LoggerMessage(EventId = SupervisionEventIds.ServerRemoved, Level = LogLevel.Information, Message = "{Server}: definition removed; stopping its process")]
+        public static partial void ServerRemoved(ILogger logger, string server);
+
+        [LoggerMessage(EventId = SupervisionEventIds.ShutdownTimedOut, Level = LogLevel.Error, Message = "not every server process stopped within {Bound}")]
+        public static partial void ShutdownTimedOut(ILogger logger, TimeSpan bound);
+    }
+}

@@ -1,0 +1,38 @@
+namespace ProxyHost.Supervision.Lifecycle;
+
+/// <summary>How servers are stopped, restarted and protected from crash loops.</summary>
+public sealed class SupervisionOptions
+{
+    /// <summary>Time between SIGTERM and SIGKILL when a process tree is stopped.</summary>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A run that exits on its own sooner than this after it started counts as a failure.</summary>
+    public TimeSpan MinimumUptime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>This many failed runs in a row within <see cref="CrashLoopSamplingDuration"/> open the crash-loop circuit.</summary>
+    public int CrashLoopFailureThreshold { get; set; } = 3;
+
+    public TimeSpan CrashLoopSamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long starts are refused once the crash-loop circuit opened.</summary>
+    public TimeSpan CrashLoopBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Delay before the start that follows one quick failure; doubles per further failure.</summary>
+    public TimeSpan RestartBackoffInitialDelay { get; set; } = TimeSpan.FromSeconds(0.5);
+
+    public TimeSpan RestartBackoffMaximumDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Output lines kept per server.</summary>
+    public int LogCapacity { get; set; } = 1000;
+
+    /// <summary>Output lines attached to a start failure.</summary>
+    public int OutputTailLines { get; set; } = 20;
+
+    /// <summary>First delay between readiness probes; doubles up to <see cref="ReadinessMaximumDelay"/>.</summary>
+    internal TimeSpan ReadinessInitialDelay { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    internal TimeSpan ReadinessMaximumDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Bound on every stop of all servers at host shutdown, on top of the grace period.</summary>
+    internal TimeSpan ShutdownKillAllowance { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,14 @@
+namespace ProxyHost.Supervision.Processes;
+
+/// <summary>A process could not be launched; the message names the command and the likely cause.</summary>
+public sealed class ProcessLaunchException : Exception
+{
+    public ProcessLaunchException(string command, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Command = command;
+    }
+
+    /// <summary>The program that could not be launched.</summary>
+    public string Command { get; }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using System.Net.Sockets;
+using ProxyHost.Supervision.Endpoints;
+
+namespace ProxyHost.Supervision.Readiness;
+
+/// <summary>Ready when a plain TCP or Unix-socket connect succeeds; for raw-socket servers that speak no HTTP.</summary>
+public sealed class ConnectReadinessProbe : IReadinessProbe
+{
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public async ValueTask<bool> ProbeAsync(ServerEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(AttemptTimeout);
+        using var socket = endpoint.IsUnixSocket
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        EndPoint target = endpoint.UnixSocketPath is { } path ? new UnixDomainSocketEndPoint(path) : new IPEndPoint(IPAddress.Loopback, endpoint.Port);
+        try
+        {
+            await socket.ConnectAsync(target, attempt.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}

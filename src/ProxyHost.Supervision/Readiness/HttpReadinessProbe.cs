@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using ProxyHost.Supervision.Endpoints;
+
+namespace ProxyHost.Supervision.Readiness;
+
+/// <summary>
+/// GET / over TCP or the Unix socket, as jupyter-server-proxy does: any HTTP response of any status
+/// means ready, a connection error means not yet. Redirects are not followed.
+/// </summary>
+public sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
+{
+    private static readonly HttpRequestOptionsKey<string> SocketPathKey = new("ProxyHost.UnixSocketPath");
+
+    private readonly HttpMessageInvoker _client;
+
+    public HttpReadinessProbe()
+    {
+        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionLifetime = TimeSpan.Zero,
+            ConnectCallback = ConnectAsync,
+        });
+    }
+
+    /// <summary>The longest one attempt may take (jupyter-server-proxy uses 5 s).</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public async ValueTask<bool> ProbeAsync(ServerEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(AttemptTimeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.IsUnixSocket ? "http://localhost/" : $"http://127.0.0.1:{endpoint.Port}/");
+        request.Headers.ConnectionClose = true;
+        if (endpoint.UnixSocketPath is { } path)
+        {
+            request.Options.Set(SocketPathKey, path);
+        }
+        try
+        {
+            using var response = await _client.SendAsync(request, attempt.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = context.InitialRequestMessage.Options.TryGetValue(SocketPathKey, out var path)
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            EndPoint target = path is not null ? new UnixDomainSocketEndPoint(path) : new DnsEndPoint(context.DnsEndPoint.Host, context.DnsEndPoint.Port);
+            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using FluentAssertions;
+using ProxyHost.Supervision.Endpoints;
+using ProxyHost.Supervision.Processes;
+using Xunit;
+
+namespace ProxyHost.Supervision.Tests;
+
+public sealed class ProcessRunnerTests
+{
+    private readonly ProcessRunner _runner = new();
+
+    [Fact]
+    public void Start_MissingProgram_ThrowsLaunchExceptionNamingCommand()
+    {
+        var start = () => _runner.Start(new ProcessCommand("proxyhost-no-such-program"));
+
+        start.Should().Throw<ProcessLaunchException>()
+            .Where(e => e.Command == "proxyhost-no-such-program")
+            .WithMessage("*'proxyhost-no-such-program'*not found on PATH*");
+    }
+
+    [Fact]
+    public void Start_FileNotExecutable_ThrowsWithChmodHint()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            var start = () => _runner.Start(new ProcessCommand(path));
+
+            start.Should().Throw<ProcessLaunchException>().WithMessage("*not executable*chmod +x*");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Start_ProcessPrintsAndExits_DeliversLinesAndExitCode()
+    {
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        await using var process = _runner.Start(ProcessCommand.FromArgv(DummyProgram.Argv("exit", "--code", "3", "--print", "2")), lines.Enqueue);
+
+        var exit = await process.Exited.DefaultTimeout();
+        await process.OutputCompleted.DefaultTimeout();
+
+        exit.ExitCode.Should().Be(3);
+        exit.Signal.Should().BeNull();
+        lines.Where(l => !l.IsStandardError).Select(l => l.Text).Should().Equal("line 1", "line 2");
+        lines.Where(l => l.IsStandardError).Select(l => l.Text).Should().Equal("exiting with 3");
+    }
+
+    [Fact]
+    public async Task Start_WithEnvironment_AddsAndRemovesVariables()
+    {
+        Environment.SetEnvironmentVariable("PROXYHOST_TEST_INHERITED", "inherited");
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        var command = new ProcessCommand("env")
+            .WithEnvironment("PROXYHOST_TEST_ADDED", "added value")
+            .WithEnvironment("PROXYHOST_TEST_INHERITED", null);
+        await using var process = _runner.Start(command, lines.Enqueue);
+
+        await process.Exited.DefaultTimeout();
+        await process.OutputCompleted.DefaultTimeout();
+
+        lines.Select(l => l.Text).Should().Contain("PROXYHOST_TEST_ADDED=added value")
+            .And.NotContain(l => l.StartsWith("PROXYHOST_TEST_INHERITED=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_Child_LeadsItsOwnSessionAndProcessGroup()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var process = _runner.Start(ProcessCommand.FromArgv(DummyProgram.Argv("never-listen")), _ => started.TrySetResult());
+        await started.Task.DefaultTimeout();
+
+        var stat = await File.ReadAllTextAsync($"/proc/{process.ProcessId}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        _runner.UsesProcessGroups.Should().BeTrue();
+        int.Parse(fields[2], CultureInfo.InvariantCulture).Should().Be(process.ProcessId, "the process group id is the child's pid");
+        int.Parse(fields[3], CultureInfo.InvariantCulture).Should().Be(process.ProcessId, "the session id is the child's pid");
+    }
+
+    [Fact]
+    public async Task StopAsync_ServerHandlesSigterm_ExitsGracefullyWithinGrace()
+    {
+        var port = new PortAllocator().AllocatePort();
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        await using var process = _runner.Start(ProcessCommand.FromArgv(DummyProgram.Argv("http", "--port", port.ToString(CultureInfo.InvariantCulture))), lines.Enqueue);
+        await BackendClient.WaitUntilReadyAsync(ServerEndpoint.Tcp(port)).DefaultTimeout();
+
+        var watch = Stopwatch.StartNew();
+        var exit = await process.StopAsync(TimeSpan.FromSeconds(20)).DefaultTimeout();
+
+        exit.Signal.Should().BeNull("the dummy shuts down on SIGTERM");
+        exit.ExitCode.Should().Be(0);
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
+        ProcessChecks.IsAlive(process.ProcessId).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task StopAsync_ChildIgnoresSigterm_KilledAfterGracePeriod()
+    {
+        var port = new PortAllocator().AllocatePort();
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        await using var process = _runner.Start(
+            ProcessCommand.FromArgv(DummyProgram.Argv("http", "--port", port.ToString(CultureInfo.InvariantCulture), "--ignore-sigterm")),
+            lines.Enqueue);
+        await BackendClient.WaitUntilReadyAsync(ServerEndpoint.Tcp(port)).DefaultTimeout();
+
+        var watch = Stopwatch.StartNew();
+        var exit = await process.StopAsync(TimeSpan.FromSeconds(1)).DefaultTimeout();
+
+        exit.Signal.Should().Be(9);
+        exit.ExitCode.Should().Be(137);
+        watch.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9));
+        lines.Select(l => l.Text).Should().Contain("ignoring SIGTERM");
+    }
+
+    [Fact]
+    public async Task DisposeAsync_ProcessWithGrandchild_KillsTheWholeGroup()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"proxyhost-test-{Guid.NewGuid():N}.pid");
+        var port = new PortAllocator().AllocatePort();
+        var process = _runner.Start(ProcessCommand.FromArgv(DummyProgram.Argv("http", "--port", port.ToString(CultureInfo.InvariantCulture), "--spawn-child", pidFile)));
+        var pids = await ProcessChecks.ReadPidFileAsync(pidFile, 2);
+        File.Delete(pidFile);
+
+        await process.DisposeAsync();
+
+        foreach (var pid in pids)
+        {
+            (await ProcessChecks.WaitForExitAsync(pid)).Should().BeTrue($"process {pid} of the tree must be gone");
+        }
+    }
+
+    [Fact]
+    public async Task StopAsync_DaemonizedChildOutlivesLeader_IsKilledWithTheGroup()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"proxyhost-test-{Guid.NewGuid():N}.pid");
+        await using var process = _runner.Start(ProcessCommand.FromArgv(DummyProgram.Argv("daemonize", pidFile)));
+        var daemon = (await ProcessChecks.ReadPidFileAsync(pidFile, 1))[0];
+        File.Delete(pidFile);
+        await process.Exited.DefaultTimeout();
+        ProcessChecks.IsAlive(daemon).Should().BeTrue("the daemon outlives its parent until the group is stopped");
+
+        await process.StopAsync(TimeSpan.FromSeconds(5)).DefaultTimeout();
+
+        (await ProcessChecks.WaitForExitAsync(daemon)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Start_LongLines_AreSplitSoNothingGrowsUnbounded()
+    {
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        await using var process = _runner.Start(new ProcessCommand("sh").WithArguments(["-c", "head -c 20000 /dev/zero | tr '\\0' x"]), lines.Enqueue);
+
+        await process.Exited.DefaultTimeout();
+        await process.OutputCompleted.DefaultTimeout();
+
+        lines.Should().OnlyContain(l => l.Text.Length <= RunningProcess.MaxLineLength);
+        lines.Sum(l => l.Text.Length).Should().Be(20000);
+    }
+
+    [Theory]
+    [InlineData(0, 0, null)]
+    [InlineData(3, 3, null)]
+    [InlineData(137, 137, 9)]
+    [InlineData(143, 143, 15)]
+    public void DecodeExit_ExitCode_DecodesSignal(int code, int expectedCode, int? expectedSignal)
+    {
+        var exit = RunningProcess.DecodeExit(code, DateTimeOffset.UnixEpoch);
+
+        exit.ExitCode.Should().Be(expectedCode);
+        exit.Signal.Should().Be(expectedSignal);
+    }
+}

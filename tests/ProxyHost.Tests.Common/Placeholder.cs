@@ -1,1 +1,0 @@
-namespace ProxyHost.Tests; internal static class Placeholder { }
