@@ -159,17 +159,17 @@ public sealed class SupervisedServerTests(ITestOutputHelper output)
         try
         {
             var configPath = Path.Combine(directory.FullName, "proxyhost.json");
-            await File.WriteAllTextAsync(configPath, Config(("one", "A")));
+            await File.WriteAllTextAsync(configPath, Config(("one", 1)));
             await using var host = await TestProxyHost.StartAsync(configPath: configPath, output: output);
             using var client = host.CreateClient();
             var onePid = int.Parse(await client.GetStringAsync("one/pid").DefaultTimeout());
             (await client.GetAsync("two/")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-            await RewriteConfigAsync(host, configPath, Config(("one", "A"), ("two", "B")));
+            await RewriteConfigAsync(host, configPath, Config(("one", 1), ("two", 2)));
             (await client.GetStringAsync("two/").DefaultTimeout()).Should().Contain("dummy ok");
             ProcessChecks.IsAlive(onePid).Should().BeTrue("an unchanged server keeps running");
 
-            await RewriteConfigAsync(host, configPath, Config(("one", "changed")));
+            await RewriteConfigAsync(host, configPath, Config(("one", 3)));
             (await ProcessChecks.WaitForExitAsync(onePid)).Should().BeTrue("a changed server's old process is stopped");
             int.Parse(await client.GetStringAsync("one/pid").DefaultTimeout()).Should().NotBe(onePid);
             (await client.GetAsync("two/")).StatusCode.Should().Be(HttpStatusCode.NotFound);
@@ -187,7 +187,7 @@ public sealed class SupervisedServerTests(ITestOutputHelper output)
         try
         {
             var configPath = Path.Combine(directory.FullName, "proxyhost.json");
-            await File.WriteAllTextAsync(configPath, Config(("one", "A")));
+            await File.WriteAllTextAsync(configPath, Config(("one", 1)));
             var rejected = new LogEventSignal(102);
             await using var host = await TestProxyHost.StartAsync(configPath: configPath, output: output, logSignal: rejected);
             using var client = host.CreateClient();
@@ -197,7 +197,7 @@ public sealed class SupervisedServerTests(ITestOutputHelper output)
 
             (await rejected.Logged.DefaultTimeout()).Should().Contain("servers.one.timeout");
 
-            host.Catalog.Current.Servers.Single().Command.Should().Equal(DummyArgv("http", "--port", "<port>", "--print", "A"));
+            host.Catalog.Current.Servers.Single().Command.Should().Equal(DummyArgv("http", "--port", "<port>", "--print", "1"));
             (await client.GetStringAsync("one/").DefaultTimeout()).Should().Contain("dummy ok");
         }
         finally
@@ -239,12 +239,13 @@ public sealed class SupervisedServerTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(temp, json);
         File.Move(temp, path, overwrite: true);
         await changed.Task.DefaultTimeout();
+        await host.RoutesApplied.WaitForVersionAsync(host.Catalog.Current.Version).DefaultTimeout();
     }
 
-    private static string Config(params (string Name, string Marker)[] servers) =>
+    private static string Config(params (string Name, int Lines)[] servers) =>
         System.Text.Json.JsonSerializer.Serialize(new
         {
-            servers = servers.ToDictionary(s => s.Name, s => new { command = DummyArgv("http", "--port", "<port>", "--print", s.Marker) }),
+            servers = servers.ToDictionary(s => s.Name, s => new { command = DummyArgv("http", "--port", "<port>", "--print", s.Lines.ToString()) }),
         });
 
     private static Task WaitForStateAsync(TestProxyHost host, string name, ServerProcessState state)

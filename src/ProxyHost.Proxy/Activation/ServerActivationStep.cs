@@ -26,6 +26,14 @@ public sealed partial class ServerActivationStep(
             return;
         }
 
+        // ASP.NET's catch-all route also matches the bare context path; tools expect the trailing slash.
+        if (context.Request.Path.Value?.EndsWith('/') == false
+            && string.Equals(context.Request.Path.Value, metadata[ProxyMetadata.ContextPath], StringComparison.OrdinalIgnoreCase))
+        {
+            RedirectToSlash(context);
+            return;
+        }
+
         if (catalog.Current.Find(name) is { RawSocketProxy: true } && !context.WebSockets.IsWebSocketRequest)
         {
             await ErrorPage.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Websocket only",
@@ -56,6 +64,18 @@ public sealed partial class ServerActivationStep(
             Log.ForwardFailed(logger, name, error.Error, error.Exception?.Message);
             await ErrorPage.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
                 $"'{name}' did not answer this request ({Describe(error.Error)}). It may have crashed or closed the connection; try again.");
+        }
+    }
+
+    private static void RedirectToSlash(HttpContext context)
+    {
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.Redirect(context.Request.PathBase + context.Request.Path + "/" + context.Request.QueryString);
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
         }
     }
 

@@ -22,6 +22,7 @@ public static class ProxyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddReverseProxy();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, ServerProcessProxyConfigProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigChangeListener, ProxyConfigChangeLogger>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, ServerTransformProvider>());
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, EndpointAwareHttpClientFactory>());
         services.TryAddSingleton<ServerActivationStep>();

@@ -72,7 +72,13 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
     public ValueTask<ActiveServer> EnsureRunningAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _instances.ByName.TryGetValue(name, out var instance)
+        if (!_instances.ByName.TryGetValue(name, out var instance) && _catalog.Current.Find(name) is not null)
+        {
+            // The routes can see a catalog update a moment before its change callback reaches us.
+            Reconcile();
+            _instances.ByName.TryGetValue(name, out instance);
+        }
+        return instance is not null
             ? instance.EnsureRunningAsync(cancellationToken)
             : ValueTask.FromException<ActiveServer>(UnknownServer(name));
     }

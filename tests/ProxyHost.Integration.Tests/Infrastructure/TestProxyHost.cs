@@ -11,6 +11,7 @@ using ProxyHost.Hosting;
 using ProxyHost.Supervision.Lifecycle;
 using ProxyHost.Tests;
 using Xunit.Abstractions;
+using Yarp.ReverseProxy.Configuration;
 
 namespace ProxyHost.Integration.Tests.Infrastructure;
 
@@ -19,8 +20,9 @@ public sealed class TestProxyHost : IAsyncDisposable
 {
     public const string Token = "integration-test-token";
 
-    private TestProxyHost(WebApplication app, Uri address, string baseUrl)
+    private TestProxyHost(WebApplication app, Uri address, string baseUrl, RoutesAppliedSignal routesApplied)
     {
+        RoutesApplied = routesApplied;
         App = app;
         Address = address;
         BaseUrl = baseUrl;
@@ -32,6 +34,9 @@ public sealed class TestProxyHost : IAsyncDisposable
     public Uri Address { get; }
 
     public string BaseUrl { get; }
+
+    /// <summary>Completes once YARP serves the routes of a catalog version.</summary>
+    public RoutesAppliedSignal RoutesApplied { get; }
 
     public IServerProcessSupervisor Supervisor => App.Services.GetRequiredService<IServerProcessSupervisor>();
 
@@ -46,6 +51,7 @@ public sealed class TestProxyHost : IAsyncDisposable
         Action<SupervisionOptions>? supervision = null,
         ILoggerProvider? logSignal = null)
     {
+        var routesApplied = new RoutesAppliedSignal();
         var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = token, ConfigPath = configPath };
         var app = ProxyHostApplication.Create(options, configFileRequired: true, configure: (builder, proxyHost) =>
         {
@@ -54,6 +60,7 @@ public sealed class TestProxyHost : IAsyncDisposable
             {
                 builder.Logging.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(LogLevel.Debug);
             }
+            builder.Services.AddSingleton<IConfigChangeListener>(routesApplied);
             if (logSignal is not null)
             {
                 builder.Logging.AddProvider(logSignal);
@@ -69,7 +76,7 @@ public sealed class TestProxyHost : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestProxyHost(app, new Uri(address), options.BaseUrl);
+        return new TestProxyHost(app, new Uri(address), options.BaseUrl, routesApplied);
     }
 
     /// <summary>A client that sends the token header and follows no redirects.</summary>
