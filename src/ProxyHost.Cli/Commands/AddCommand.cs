@@ -197,7 +197,7 @@ internal sealed class AddCommand : Command
             UnixSocket = unixSocket,
             LauncherEntry = launcher,
             NewBrowserTab = !parseResult.GetValue(_noNewTab),
-            RequestHeadersOverride = ParsePairs(parseResult.GetValue(_headers), "--header", "NAME=VALUE", IsHeaderName),
+            RequestHeadersOverride = ParsePairs(parseResult.GetValue(_headers), "--header", "NAME=VALUE", HttpHeaderNames.IsValid),
             RawSocketProxy = parseResult.GetValue(_rawSocket),
         };
     }
@@ -278,9 +278,6 @@ internal sealed class AddCommand : Command
             throw new CliUsageException($"{where}: {problem}");
         }
     }
-
-    private static bool IsHeaderName(string name) =>
-        name.All(c => c is > ' ' and < (char)127 && !"()<>@,;:\\\"/[]?={}".Contains(c));
 
     private static string? NonEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

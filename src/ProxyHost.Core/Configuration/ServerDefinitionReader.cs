@@ -112,7 +112,7 @@ internal static class ServerDefinitionReader
     private static EquatableMap ReadHeaders(JsonElement value, string at, ConfigErrorCollector errors) =>
         ReadStringMap(value, at, errors, (key, text, keyAt) =>
         {
-            if (!IsHeaderName(key))
+            if (!HttpHeaderNames.IsValid(key))
             {
                 errors.Add(keyAt, "is not a valid HTTP header name");
             }
@@ -256,7 +256,4 @@ internal static class ServerDefinitionReader
         errors.Add(at, $"unknown key (known keys: {string.Join(", ", LauncherKeys)})");
         return entry;
     }
-
-    private static bool IsHeaderName(string name) =>
-        name.Length > 0 && name.All(c => c is > ' ' and < (char)127 && !"()<>@,;:\\\"/[]?={}".Contains(c));
 }
