@@ -196,7 +196,7 @@ public sealed class ServerProcessSupervisorTests(ITestOutputHelper output)
             {
                 options.CrashLoopFailureThreshold = 3;
                 options.CrashLoopSamplingDuration = TimeSpan.FromSeconds(60);
-                options.CrashLoopBreakDuration = TimeSpan.FromSeconds(2);
+                options.CrashLoopBreakDuration = TimeSpan.FromSeconds(5);
             });
         for (var i = 0; i < 3; i++)
         {
@@ -486,10 +486,12 @@ public sealed class ServerProcessSupervisorTests(ITestOutputHelper output)
     [Fact]
     public async Task EnsureRunningAsync_ServerCrashesWhileRunning_ReportsExitAndRestartsOnNextRequest()
     {
-        await using var harness = SupervisorHarness.Create(output, SupervisorHarness.Dummy("flaky", "http", "--port", "<port>", "--crash-after-ms", "300", "--exit-code", "7"));
+        await using var harness = SupervisorHarness.Create(output, SupervisorHarness.Dummy("flaky", "http", "--port", "<port>"));
         await using var recorder = await SnapshotRecorder.StartAsync(harness.Supervisor, "flaky");
-        await harness.Supervisor.EnsureRunningAsync("flaky", CancellationToken.None).DefaultTimeout();
+        var server = await harness.Supervisor.EnsureRunningAsync("flaky", CancellationToken.None).DefaultTimeout();
+        using var client = new HttpClient();
 
+        await client.PostAsync($"http://127.0.0.1:{server.Endpoint.Port}/exit/7", null).DefaultTimeout();
         var exited = await recorder.WaitForAsync(s => s.State == ServerProcessState.Exited);
 
         exited.LastExit!.ExitCode.Should().Be(7);

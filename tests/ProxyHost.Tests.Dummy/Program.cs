@@ -92,6 +92,12 @@ public static class Program
         app.UseWebSockets();
         app.MapGet("/", () => "dummy ok");
         app.MapGet("/pid", () => Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        app.MapPost("/exit/{code:int}", (int code) =>
+        {
+            Console.WriteLine($"crashing with {code}");
+            _ = Task.Run(() => Environment.Exit(code));
+            return Results.Text("exiting");
+        });
         app.MapGet("/argv", () => Results.Json(args, DummyJson.Default.StringArray));
         app.MapGet("/env/{name}", (string name) => Environment.GetEnvironmentVariable(name) is { } value ? Results.Text(value) : Results.NotFound());
         app.Map("/echo/{**rest}", (HttpContext context) => Results.Json(

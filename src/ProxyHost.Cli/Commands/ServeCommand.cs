@@ -72,7 +72,10 @@ internal sealed class ServeCommand : Command
     {
         var options = ReadOptions(parseResult, out var configRequired);
         var logLevel = parseResult.GetValue(_logLevel);
-        var app = ProxyHostApplication.Create(options, configRequired, (builder, _) => builder.Logging.SetMinimumLevel(logLevel));
+        var app = ProxyHostApplication.Create(options, configRequired, (builder, _) => builder.Logging
+            .SetMinimumLevel(logLevel)
+            // A failed start (bad config, port in use) is reported by the CLI as one line; the host would log it again with a stack trace.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
         await using (app.ConfigureAwait(false))
         {
             try
