@@ -11,6 +11,7 @@ internal static class ServerDefinitionReader
     [
         "command", "timeout", "environment", "absolute_url", "port", "unix_socket", "mappath", "launcher_entry",
         "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
+        "websocket_idle_timeout", "websocket_ping_interval",
     ];
 
     private static readonly IReadOnlyList<string> LauncherKeys = ["enabled", "icon_path", "title", "path_info", "category"];
@@ -43,6 +44,8 @@ internal static class ServerDefinitionReader
                 "request_headers_override" => definition with { RequestHeadersOverride = ReadHeaders(value, at, errors) },
                 "update_last_activity" => definition with { UpdateLastActivity = ReadBool(value, at, errors, true) },
                 "raw_socket_proxy" => definition with { RawSocketProxy = ReadBool(value, at, errors, false) },
+                "websocket_idle_timeout" => definition with { WebSocketIdleTimeout = ReadOptionalSeconds(value, at, errors) },
+                "websocket_ping_interval" => definition with { WebSocketPingInterval = ReadOptionalSeconds(value, at, errors) },
                 _ => Unknown(definition, at, errors),
             };
         }
@@ -178,6 +181,20 @@ internal static class ServerDefinitionReader
         }
         errors.Add(at, $"expected a number of seconds greater than 0 (at most 86400), got {ProxyHostConfigReader.Describe(value)}");
         return ServerProcessDefinition.DefaultTimeout;
+    }
+
+    private static TimeSpan? ReadOptionalSeconds(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 604_800)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        errors.Add(at, $"expected a number of seconds greater than 0 (at most 604800), or null for none, got {ProxyHostConfigReader.Describe(value)}");
+        return null;
     }
 
     private static int ReadPort(JsonElement value, string at, ConfigErrorCollector errors)

@@ -63,7 +63,18 @@ internal static class ServerDefinitionWriter
         {
             writer.WriteBoolean("raw_socket_proxy", true);
         }
+        WriteSeconds(writer, "websocket_idle_timeout", definition.WebSocketIdleTimeout);
+        WriteSeconds(writer, "websocket_ping_interval", definition.WebSocketPingInterval);
         writer.WriteEndObject();
+    }
+
+    private static void WriteSeconds(Utf8JsonWriter writer, string key, TimeSpan? value)
+    {
+        if (value is { } seconds)
+        {
+            writer.WritePropertyName(key);
+            writer.WriteRawValue(seconds.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
+        }
     }
 
     private static void WriteLauncherEntry(Utf8JsonWriter writer, LauncherEntry entry)

@@ -50,6 +50,18 @@ public sealed record ServerProcessDefinition
     /// <summary>The backend speaks raw TCP; websockets are bridged to it and plain HTTP gets 405.</summary>
     public bool RawSocketProxy { get; init; }
 
+    /// <summary>
+    /// How long a websocket (proxied or bridged) may carry no traffic before ProxyHost closes it;
+    /// null keeps it open for as long as the proxy's default allows (24 hours).
+    /// </summary>
+    public TimeSpan? WebSocketIdleTimeout { get; init; }
+
+    /// <summary>
+    /// How often ProxyHost pings an idle client on a websocket it owns (the raw-socket bridge) to keep
+    /// middleboxes from dropping it; null sends none.
+    /// </summary>
+    public TimeSpan? WebSocketPingInterval { get; init; }
+
     /// <summary>True when ProxyHost starts and supervises a process for this server.</summary>
     public bool IsManaged => !Command.IsEmpty;
 
