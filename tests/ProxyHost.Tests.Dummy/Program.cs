@@ -15,7 +15,7 @@ namespace ProxyHost.Tests.Dummy;
 /// <summary>
 /// A real program for tests to supervise and proxy to. Subcommands:
 /// <c>http --port P | --unix-socket PATH [--delay-ms N] [--crash-after-ms N] [--exit-code N] [--ignore-sigterm] [--spawn-child PIDFILE] [--print N]</c>,
-/// <c>never-listen</c>, <c>exit --code N [--print N]</c>, <c>daemonize PIDFILE</c>.
+/// <c>tcp-echo --port P | --unix-socket PATH</c>, <c>never-listen</c>, <c>exit --code N [--print N]</c>, <c>daemonize PIDFILE</c>.
 /// </summary>
 public static class Program
 {
@@ -31,6 +31,8 @@ public static class Program
         {
             case "http":
                 return await RunHttpAsync(options, args);
+            case "tcp-echo":
+                return await SwapCaseEcho.RunAsync(options);
             case "never-listen":
                 Print(options);
                 Console.WriteLine("never listening");

@@ -7,10 +7,14 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Adds ProxyHost's middleware and endpoints to an application.</summary>
 public static class ProxyHostApplicationBuilderExtensions
 {
-    /// <summary>The token login redirect and the authentication every endpoint requires.</summary>
+    /// <summary>
+    /// Websocket acceptance (for the raw-socket bridge; YARP tunnels proxied upgrades itself), the token
+    /// login redirect and the authentication every endpoint requires.
+    /// </summary>
     public static IApplicationBuilder UseProxyHost(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseWebSockets();
         app.UseMiddleware<TokenLoginMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();

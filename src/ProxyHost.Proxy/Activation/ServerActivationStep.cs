@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Catalog;
 using ProxyHost.Proxy.Pages;
+using ProxyHost.Proxy.RawSockets;
+using ProxyHost.Proxy.Transforms;
 using ProxyHost.Proxy.Routing;
 using ProxyHost.Supervision.Lifecycle;
 using Yarp.ReverseProxy.Forwarder;
@@ -15,7 +17,11 @@ namespace ProxyHost.Proxy.Activation;
 /// output tail when it cannot, and turns a failed forward into a readable 502.
 /// </summary>
 public sealed partial class ServerActivationStep(
-    IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ILogger<ServerActivationStep> logger)
+    IServerProcessSupervisor supervisor,
+    IServerProcessCatalog catalog,
+    RawSocketBridge rawSocketBridge,
+    IServerActivitySink activity,
+    ILogger<ServerActivationStep> logger)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -34,7 +40,8 @@ public sealed partial class ServerActivationStep(
             return;
         }
 
-        if (catalog.Current.Find(name) is { RawSocketProxy: true } && !context.WebSockets.IsWebSocketRequest)
+        var definition = catalog.Current.Find(name);
+        if (definition is { RawSocketProxy: true } && !context.WebSockets.IsWebSocketRequest)
         {
             await ErrorPage.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Websocket only",
                 $"'{name}' is a raw_socket_proxy backend: it only supports websocket connections.");
@@ -56,10 +63,25 @@ public sealed partial class ServerActivationStep(
             return;
         }
 
+        if (definition?.UpdateLastActivity != false)
+        {
+            activity.RecordActivity(name);
+        }
+        if (definition is { RawSocketProxy: true })
+        {
+            await rawSocketBridge.BridgeAsync(context, definition, server);
+            return;
+        }
+
         context.Features.Set<IServerActivationFeature>(new ServerActivationFeature(server));
         await next();
 
-        if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
+        if (context.Features.Get<WebSocketRefusedFeature>() is { } refused && !context.Response.HasStarted)
+        {
+            await ErrorPage.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
+                $"'{name}' answered the websocket request with {refused.BackendStatusCode} instead of accepting it; is this the right path?");
+        }
+        else if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
         {
             Log.ForwardFailed(logger, name, error.Error, error.Exception?.Message);
             await ErrorPage.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",

@@ -17,6 +17,7 @@ public static class ServerRouteFactory
     /// <summary>
     /// YARP cuts a request or upgraded connection after this long without traffic. Notebook tools hold
     /// idle websockets (terminals, desktops) for hours, so the 100 s default is far too short.
+    /// A definition's <c>websocket_idle_timeout</c> replaces it for that server's cluster.
     /// </summary>
     public static readonly TimeSpan DefaultActivityTimeout = TimeSpan.FromHours(24);
 
@@ -56,7 +57,7 @@ public static class ServerRouteFactory
         },
         HttpRequest = new ForwarderRequestConfig
         {
-            ActivityTimeout = DefaultActivityTimeout,
+            ActivityTimeout = definition.WebSocketIdleTimeout ?? DefaultActivityTimeout,
             Version = System.Net.HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         },

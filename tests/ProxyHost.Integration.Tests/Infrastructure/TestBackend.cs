@@ -75,6 +75,7 @@ public sealed class TestBackend : IAsyncDisposable
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             await EchoAsync(socket);
         });
+        MapWebSocketEndpoints(app);
         app.MapGet("/sse", async context =>
         {
             context.Response.ContentType = "text/event-stream";
@@ -102,6 +103,46 @@ public sealed class TestBackend : IAsyncDisposable
         });
         app.MapGet("/redirect", () => Results.Redirect("/target"));
         app.Map("/{**rest}", (HttpContext context) => Results.Json(RequestReport.From(context.Request)));
+    }
+
+    /// <summary>
+    /// <c>/ws/headers</c> sends what the upgrade request carried as one JSON text message;
+    /// <c>/ws/subprotocol/{first|none|NAME}</c> accepts with that choice among the offered subprotocols;
+    /// <c>/ws/deflate</c> accepts permessage-deflate when offered; <c>/ws/close-4001</c> answers the first message by closing with 4001 and a reason.
+    /// All of them then echo like <c>/ws</c>.
+    /// </summary>
+    private static void MapWebSocketEndpoints(WebApplication app)
+    {
+        app.Map("/ws/headers", async context =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var report = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(RequestReport.From(context.Request));
+            await socket.SendAsync(report, WebSocketMessageType.Text, true, CancellationToken.None);
+            await EchoAsync(socket);
+        });
+        app.Map("/ws/subprotocol/{choice}", async (HttpContext context, string choice) =>
+        {
+            var offered = context.WebSockets.WebSocketRequestedProtocols;
+            var chosen = choice switch
+            {
+                "first" => offered.FirstOrDefault(),
+                "none" => null,
+                _ => offered.Contains(choice) ? choice : null,
+            };
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(chosen);
+            await EchoAsync(socket);
+        });
+        app.Map("/ws/deflate", async context =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = true });
+            await EchoAsync(socket);
+        });
+        app.Map("/ws/close-4001", async context =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            await socket.ReceiveAsync(new byte[1024], CancellationToken.None);
+            await socket.CloseAsync((WebSocketCloseStatus)4001, "backend says bye", CancellationToken.None);
+        });
     }
 
     private static async Task EchoAsync(WebSocket socket)
