@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
@@ -302,13 +301,4 @@ public sealed class RawSocketBridgeTests(ITestOutputHelper output)
     }
 
     private static ServerProcessDefinition Raw(string name, int port) => new() { Name = name, Port = port, RawSocketProxy = true };
-
-    private sealed class CountingActivitySink : IServerActivitySink
-    {
-        private readonly ConcurrentDictionary<string, int> _counts = new();
-
-        public void RecordActivity(string serverName) => _counts.AddOrUpdate(serverName, 1, (_, count) => count + 1);
-
-        public int Count(string serverName) => _counts.GetValueOrDefault(serverName);
-    }
 }

@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Json;
 using FluentAssertions;
 using ProxyHost.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using ProxyHost.Integration.Tests.Infrastructure;
+using ProxyHost.Proxy.Activation;
 using ProxyHost.Tests;
 using Xunit;
 using Xunit.Abstractions;
@@ -210,6 +212,31 @@ public sealed class WebSocketProxyTests(ITestOutputHelper output)
         var receive = () => socket.ReceiveAsync(new byte[16], CancellationToken.None).DefaultTimeout();
 
         await receive.Should().ThrowAsync<WebSocketException>("YARP ends a tunnel that was silent for websocket_idle_timeout");
+    }
+
+    [Fact]
+    public async Task ProxiedWebSocket_EveryMessage_CountsAsActivity()
+    {
+        await using var backend = await TestBackend.StartTcpAsync();
+        var sink = new CountingActivitySink();
+        await using var host = await TestProxyHost.StartAsync(
+            [Unmanaged("app", backend.Port), Unmanaged("quiet", backend.Port) with { UpdateLastActivity = false }],
+            services: s => s.AddSingleton<IServerActivitySink>(sink));
+        using var socket = await WebSocketClient.ConnectAsync(host, "app/ws");
+        using var quiet = await WebSocketClient.ConnectAsync(host, "quiet/ws");
+        var atOpen = sink.Count("app");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await socket.SendTextAsync("m" + i);
+            await socket.ReceiveMessageAsync();
+            await quiet.SendTextAsync("q" + i);
+            await quiet.ReceiveMessageAsync();
+        }
+
+        atOpen.Should().BePositive();
+        sink.Count("app").Should().BeGreaterThanOrEqualTo(atOpen + 6, "each message in each direction is a write or read on the backend connection");
+        sink.Count("quiet").Should().Be(0, "update_last_activity is off");
     }
 
     internal static int ClosedPort()
