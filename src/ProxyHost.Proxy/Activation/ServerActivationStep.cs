@@ -20,7 +20,6 @@ public sealed partial class ServerActivationStep(
     IServerProcessSupervisor supervisor,
     IServerProcessCatalog catalog,
     RawSocketBridge rawSocketBridge,
-    IServerActivitySink activity,
     ILogger<ServerActivationStep> logger)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
@@ -63,10 +62,6 @@ public sealed partial class ServerActivationStep(
             return;
         }
 
-        if (definition?.UpdateLastActivity != false)
-        {
-            activity.RecordActivity(name);
-        }
         if (definition is { RawSocketProxy: true })
         {
             await rawSocketBridge.BridgeAsync(context, definition, server);

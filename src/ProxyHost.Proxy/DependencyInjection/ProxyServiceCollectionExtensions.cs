@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProxyHost.Proxy.Activation;
+using ProxyHost.Proxy.Activity;
 using ProxyHost.Proxy.RawSockets;
 using ProxyHost.Proxy.Routing;
 using ProxyHost.Proxy.Transforms;
@@ -26,10 +27,10 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigChangeListener, ProxyConfigChangeLogger>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, ServerTransformProvider>());
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, EndpointAwareHttpClientFactory>());
-        services.TryAddSingleton<IServerActivitySink, NoServerActivitySink>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<RawSocketBridge>();
         services.TryAddSingleton<ServerActivationStep>();
+        services.TryAddSingleton<RawSocketBridge>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IServerActivitySink, NoServerActivitySink>();
         return services;
     }
 }

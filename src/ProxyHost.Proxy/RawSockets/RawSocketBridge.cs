@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
-using ProxyHost.Proxy.Activation;
+using ProxyHost.Proxy.Activity;
 using ProxyHost.Proxy.Pages;
 using ProxyHost.Supervision.Lifecycle;
 
@@ -53,8 +53,8 @@ public sealed partial class RawSocketBridge(IServerActivitySink activity, TimePr
             using var webSocket = await context.WebSockets.AcceptWebSocketAsync(accept).ConfigureAwait(false);
 
             var name = server.Name;
-            Action onMessage = definition.UpdateLastActivity ? () => activity.RecordActivity(name) : static () => { };
-            var session = new RawSocketSession(webSocket, backend, encoding, onMessage, definition.WebSocketIdleTimeout, time);
+            activity.RecordActivity(name);
+            var session = new RawSocketSession(webSocket, backend, encoding, () => activity.RecordActivity(name), definition.WebSocketIdleTimeout, time);
             Log.Bridging(logger, name, server.Endpoint.ToString(), subProtocol ?? "(none)");
             var end = await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
             Log.Ended(logger, name, end);

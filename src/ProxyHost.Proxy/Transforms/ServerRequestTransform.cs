@@ -15,7 +15,7 @@ namespace ProxyHost.Proxy.Transforms;
 /// sees: mappath, context-path headers, header overrides (which the client cannot pre-empt) and none
 /// of ProxyHost's own credentials.
 /// </summary>
-internal sealed class ServerRequestTransform(string contextPath, bool absoluteUrl, EquatableMap mapPath, string? token, bool updateLastActivity)
+internal sealed class ServerRequestTransform(string contextPath, bool absoluteUrl, EquatableMap mapPath, string? token)
     : RequestTransform
 {
     private static readonly string[] ContextHeaders = ["X-Forwarded-Prefix", "X-Forwarded-Context", "X-ProxyContextPath"];
@@ -33,10 +33,7 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         {
             context.ProxyRequest.Options.Set(EndpointConnector.UnixSocketOption, socketPath);
         }
-        if (updateLastActivity)
-        {
-            context.ProxyRequest.Options.Set(EndpointConnector.ActivityServerOption, activation.Server.Name);
-        }
+        context.ProxyRequest.Options.Set(EndpointConnector.ActivityServerOption, activation.Server.Name);
 
         if (mapPath.Count > 0 && mapPath.TryGetValue(context.Path.Value ?? "/", out var mapped))
         {

@@ -27,7 +27,7 @@ internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOp
         }
 
         var contextPath = metadata[ProxyMetadata.ContextPath];
-        context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token, definition.UpdateLastActivity));
+        context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token));
         context.ResponseTransforms.Add(new WebSocketRefusalTransform());
     }
 }

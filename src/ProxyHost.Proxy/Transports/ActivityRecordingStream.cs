@@ -1,4 +1,4 @@
-using ProxyHost.Proxy.Activation;
+using ProxyHost.Proxy.Activity;
 
 namespace ProxyHost.Proxy.Transports;
 

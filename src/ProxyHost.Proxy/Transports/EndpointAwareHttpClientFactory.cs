@@ -1,6 +1,6 @@
 using System.Net.Http;
 using Microsoft.Extensions.Logging;
-using ProxyHost.Proxy.Activation;
+using ProxyHost.Proxy.Activity;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ProxyHost.Proxy.Transports;

@@ -10,7 +10,7 @@ public static class EndpointConnector
     /// <summary>Set on a proxied request to send it over this Unix socket instead of TCP.</summary>
     public static readonly HttpRequestOptionsKey<string> UnixSocketOption = new("ProxyHost.UnixSocket");
 
-    /// <summary>Set on a proxied request whose server counts traffic as activity; the value is the server name.</summary>
+    /// <summary>Set on every proxied request: the server whose activity the connection's reads and writes are.</summary>
     public static readonly HttpRequestOptionsKey<string> ActivityServerOption = new("ProxyHost.ActivityServer");
 
     public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ProxyHost.Proxy.Activation;
+using ProxyHost.Proxy.Activity;
 
 namespace ProxyHost.Integration.Tests.Infrastructure;
 
