@@ -201,6 +201,22 @@ public sealed class RawSocketBridgeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RawBridge_HostStopping_ClosesWith1001()
+    {
+        await using var service = SwapCaseEchoServer.StartTcp();
+        await using var host = await TestProxyHost.StartAsync([Raw("vnc", service.Port)]);
+        using var socket = await WebSocketClient.ConnectAsync(host, "vnc/");
+
+        var stopping = host.App.StopAsync();
+        var result = await socket.ReceiveAsync(new byte[1024], CancellationToken.None).DefaultTimeout();
+
+        result.CloseStatus.Should().Be(WebSocketCloseStatus.EndpointUnavailable);
+        result.CloseStatusDescription.Should().Be("ProxyHost is stopping");
+        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).DefaultTimeout();
+        await stopping.DefaultTimeout();
+    }
+
+    [Fact]
     public async Task RawBridge_PingInterval_PingsAnIdleClient()
     {
         await using var service = SwapCaseEchoServer.StartTcp();

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
 using ProxyHost.Proxy.Activity;
@@ -14,7 +15,8 @@ namespace ProxyHost.Proxy.RawSockets;
 /// server's TCP port or Unix socket first, so a refused backend answers 502 instead of a 101 that
 /// closes at once, then accepts the websocket and copies bytes both ways until either side ends.
 /// </summary>
-public sealed partial class RawSocketBridge(IServerActivitySink activity, TimeProvider time, ILogger<RawSocketBridge> logger)
+public sealed partial class RawSocketBridge(
+    IServerActivitySink activity, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<RawSocketBridge> logger)
 {
     /// <summary>Bridges an authenticated websocket request to the ready server; the caller has checked it is a websocket request.</summary>
     public async Task BridgeAsync(HttpContext context, ServerProcessDefinition definition, ActiveServer server)
@@ -56,7 +58,7 @@ public sealed partial class RawSocketBridge(IServerActivitySink activity, TimePr
             activity.RecordActivity(name);
             var session = new RawSocketSession(webSocket, backend, encoding, () => activity.RecordActivity(name), definition.WebSocketIdleTimeout, time);
             Log.Bridging(logger, name, server.Endpoint.ToString(), subProtocol ?? "(none)");
-            var end = await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
+            var end = await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping).ConfigureAwait(false);
             Log.Ended(logger, name, end);
         }
     }

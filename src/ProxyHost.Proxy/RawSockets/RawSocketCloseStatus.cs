@@ -23,6 +23,11 @@ public static class RawSocketCloseStatus
 
     public const string IdleTimeoutReason = "idle timeout";
 
+    /// <summary>1001: ProxyHost is shutting down.</summary>
+    public const WebSocketCloseStatus HostStopping = WebSocketCloseStatus.EndpointUnavailable;
+
+    public const string HostStoppingReason = "ProxyHost is stopping";
+
     /// <summary>1007: a text message on a <c>base64</c> websocket was not valid base64.</summary>
     public const WebSocketCloseStatus InvalidBase64 = WebSocketCloseStatus.InvalidPayloadData;
 

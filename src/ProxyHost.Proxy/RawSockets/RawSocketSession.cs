@@ -12,6 +12,7 @@ public enum RawSocketEnd
     BackendFailed,
     IdleTimeout,
     InvalidData,
+    HostStopping,
 }
 
 /// <summary>
@@ -24,12 +25,16 @@ internal sealed class RawSocketSession(
     /// <summary>How long to wait for the client's close frame after ProxyHost sent its own.</summary>
     internal static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<RawSocketEnd> RunAsync(CancellationToken aborted)
+    /// <param name="aborted">The client connection is gone.</param>
+    /// <param name="stopping">ProxyHost is stopping: close the websocket with 1001 rather than drop it.</param>
+    public async Task<RawSocketEnd> RunAsync(CancellationToken aborted, CancellationToken stopping)
     {
         await using var stream = new NetworkStream(backend, ownsSocket: false);
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         var idleFired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var idleRegistration = idle.Token.Register(() => idleFired.TrySetResult());
+        var stoppingFired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var stoppingRegistration = stopping.Register(() => stoppingFired.TrySetResult());
 
         void Touch()
         {
@@ -46,7 +51,7 @@ internal sealed class RawSocketSession(
         }
         var fromClient = RawSocketPumps.ClientToBackendAsync(webSocket, stream, encoding, Touch, aborted);
         var fromBackend = RawSocketPumps.BackendToClientAsync(stream, webSocket, encoding, Touch, aborted);
-        var first = await Task.WhenAny(fromClient, fromBackend, idleFired.Task).ConfigureAwait(false);
+        var first = await Task.WhenAny(fromClient, fromBackend, idleFired.Task, stoppingFired.Task).ConfigureAwait(false);
 
         if (first == fromClient)
         {
@@ -89,9 +94,13 @@ internal sealed class RawSocketSession(
         }
 
         ShutdownBackend();
-        await CloseAsync(RawSocketCloseStatus.IdleTimeout, RawSocketCloseStatus.IdleTimeoutReason, fromClient).ConfigureAwait(false);
+        var idled = first == idleFired.Task;
+        await CloseAsync(
+            idled ? RawSocketCloseStatus.IdleTimeout : RawSocketCloseStatus.HostStopping,
+            idled ? RawSocketCloseStatus.IdleTimeoutReason : RawSocketCloseStatus.HostStoppingReason,
+            fromClient).ConfigureAwait(false);
         await Task.WhenAll(fromClient, fromBackend).ConfigureAwait(false);
-        return RawSocketEnd.IdleTimeout;
+        return idled ? RawSocketEnd.IdleTimeout : RawSocketEnd.HostStopping;
     }
 
     /// <summary>Sends ProxyHost's close, then waits (bounded) for the client's; a client that never answers is aborted.</summary>
