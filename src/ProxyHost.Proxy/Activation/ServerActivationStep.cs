@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 using ProxyHost.Catalog;
 using ProxyHost.Proxy.Pages;
 using ProxyHost.Proxy.RawSockets;
-using ProxyHost.Proxy.Transforms;
 using ProxyHost.Proxy.Routing;
+using ProxyHost.Proxy.Transforms;
 using ProxyHost.Supervision.Lifecycle;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -14,7 +14,8 @@ namespace ProxyHost.Proxy.Activation;
 /// <summary>
 /// The proxy-pipeline step that makes a route's server ready before YARP forwards: it starts the
 /// process lazily (one start shared by concurrent requests), answers 503 with the reason and the
-/// output tail when it cannot, and turns a failed forward into a readable 502.
+/// output tail when it cannot, and turns a failed forward into a readable 502. Websockets to a
+/// <c>raw_socket_proxy</c> server go to the <see cref="RawSocketBridge"/> instead of YARP.
 /// </summary>
 public sealed partial class ServerActivationStep(
     IServerProcessSupervisor supervisor,
