@@ -183,6 +183,9 @@ public sealed class RawSocketBridgeTests(ITestOutputHelper output)
 
         await connect.Should().ThrowAsync<WebSocketException>();
         socket.HttpStatusCode.Should().Be(HttpStatusCode.BadGateway);
+        using var client = host.CreateClient();
+        var page = await (await WebSocketClient.SendUpgradeRequestAsync(client, "gone/")).Content.ReadAsStringAsync();
+        page.Should().Contain("'gone' did not accept a connection");
     }
 
     [Fact]

@@ -132,6 +132,9 @@ public sealed class WebSocketProxyTests(ITestOutputHelper output)
 
         await connect.Should().ThrowAsync<WebSocketException>();
         socket.HttpStatusCode.Should().Be(HttpStatusCode.BadGateway);
+        using var client = host.CreateClient();
+        var page = await (await WebSocketClient.SendUpgradeRequestAsync(client, "gone/ws")).Content.ReadAsStringAsync();
+        page.Should().Contain("'gone' did not answer");
     }
 
     [Fact]
@@ -145,6 +148,10 @@ public sealed class WebSocketProxyTests(ITestOutputHelper output)
 
         await connect.Should().ThrowAsync<WebSocketException>();
         socket.HttpStatusCode.Should().Be(HttpStatusCode.BadGateway);
+        using var client = host.CreateClient();
+        var response = await WebSocketClient.SendUpgradeRequestAsync(client, "app/not-a-websocket");
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("'app' answered the websocket request with 200 instead of accepting it");
     }
 
     [Fact]
