@@ -93,6 +93,18 @@ internal sealed class AddCommand : Command
         Description = "The server speaks raw TCP; bridge websockets to it",
     };
 
+    private readonly Option<string?> _websocketIdleTimeout = new("--websocket-idle-timeout")
+    {
+        Description = "Seconds a websocket may carry no traffic before ProxyHost closes it [default: no limit]",
+        HelpName = "SECONDS",
+    };
+
+    private readonly Option<string?> _websocketPingInterval = new("--websocket-ping-interval")
+    {
+        Description = "With --raw-socket: seconds between ProxyHost's keep-alive pings to the browser [default: none]",
+        HelpName = "SECONDS",
+    };
+
     private readonly Option<bool> _noNewTab = new("--no-new-tab")
     {
         Description = "Open the server inside the front-end rather than in a new browser tab",
@@ -122,6 +134,8 @@ internal sealed class AddCommand : Command
         Options.Add(_category);
         Options.Add(_noLauncher);
         Options.Add(_rawSocket);
+        Options.Add(_websocketIdleTimeout);
+        Options.Add(_websocketPingInterval);
         Options.Add(_noNewTab);
         Options.Add(_replace);
         SetAction(ExecuteAsync);
@@ -199,6 +213,8 @@ internal sealed class AddCommand : Command
             NewBrowserTab = !parseResult.GetValue(_noNewTab),
             RequestHeadersOverride = ParsePairs(parseResult.GetValue(_headers), "--header", "NAME=VALUE", HttpHeaderNames.IsValid),
             RawSocketProxy = parseResult.GetValue(_rawSocket),
+            WebSocketIdleTimeout = ParseOptionalSeconds(parseResult.GetValue(_websocketIdleTimeout), "--websocket-idle-timeout"),
+            WebSocketPingInterval = ParseOptionalSeconds(parseResult.GetValue(_websocketPingInterval), "--websocket-ping-interval"),
         };
     }
 
@@ -239,6 +255,17 @@ internal sealed class AddCommand : Command
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 86_400
             ? TimeSpan.FromSeconds(seconds)
             : throw new CliUsageException($"--timeout: expected a number of seconds greater than 0 (at most 86400), got '{text}'");
+    }
+
+    private static TimeSpan? ParseOptionalSeconds(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 604_800
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new CliUsageException($"{option}: expected a number of seconds greater than 0 (at most 604800), got '{text}'");
     }
 
     private UnixSocketSetting ParseUnixSocket(ParseResult parseResult)
