@@ -11,6 +11,7 @@ internal static class ServerDefinitionReader
     [
         "command", "timeout", "environment", "absolute_url", "port", "unix_socket", "mappath", "launcher_entry",
         "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
+        "idle_timeout",
     ];
 
     private static readonly IReadOnlyList<string> LauncherKeys = ["enabled", "icon_path", "title", "path_info", "category"];
@@ -43,6 +44,7 @@ internal static class ServerDefinitionReader
                 "request_headers_override" => definition with { RequestHeadersOverride = ReadHeaders(value, at, errors) },
                 "update_last_activity" => definition with { UpdateLastActivity = ReadBool(value, at, errors, true) },
                 "raw_socket_proxy" => definition with { RawSocketProxy = ReadBool(value, at, errors, false) },
+                "idle_timeout" => definition with { IdleTimeout = ReadIdleTimeout(value, at, errors) },
                 _ => Unknown(definition, at, errors),
             };
         }
@@ -168,6 +170,20 @@ internal static class ServerDefinitionReader
             errors.Add(at, problem);
         }
         return text;
+    }
+
+    private static TimeSpan? ReadIdleTimeout(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 31_536_000)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        errors.Add(at, $"expected a number of seconds greater than 0, or null for never, got {ProxyHostConfigReader.Describe(value)}");
+        return null;
     }
 
     private static TimeSpan ReadTimeout(JsonElement value, string at, ConfigErrorCollector errors)

@@ -63,6 +63,10 @@ internal static class ServerDefinitionWriter
         {
             writer.WriteBoolean("raw_socket_proxy", true);
         }
+        if (definition.IdleTimeout is { } idleTimeout)
+        {
+            writer.WriteNumber("idle_timeout", idleTimeout.TotalSeconds);
+        }
         writer.WriteEndObject();
     }
 

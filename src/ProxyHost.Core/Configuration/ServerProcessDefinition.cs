@@ -50,6 +50,9 @@ public sealed record ServerProcessDefinition
     /// <summary>The backend speaks raw TCP; websockets are bridged to it and plain HTTP gets 405.</summary>
     public bool RawSocketProxy { get; init; }
 
+    /// <summary>Stop the process after this long without proxied traffic (it starts again on the next request); null never stops it.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     /// <summary>True when ProxyHost starts and supervises a process for this server.</summary>
     public bool IsManaged => !Command.IsEmpty;
 

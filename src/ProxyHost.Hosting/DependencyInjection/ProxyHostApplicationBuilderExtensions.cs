@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using ProxyHost.Hosting.Api;
 using ProxyHost.Hosting.Pages;
 using ProxyHost.Hosting.Security;
 
@@ -23,6 +24,7 @@ public static class ProxyHostApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapServerProcessProxy();
         endpoints.MapIndexPage();
+        endpoints.MapServerApi();
         return endpoints;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProxyHost.Proxy.Activation;
+using ProxyHost.Proxy.Activity;
 using ProxyHost.Proxy.Routing;
 using ProxyHost.Proxy.Transforms;
 using ProxyHost.Proxy.Transports;
@@ -26,6 +27,24 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, ServerTransformProvider>());
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, EndpointAwareHttpClientFactory>());
         services.TryAddSingleton<ServerActivationStep>();
+        services.TryAddSingleton<ProxyHost.Proxy.Pages.StartingPage>();
+        services.AddServerActivityTracking();
+        return services;
+    }
+
+    /// <summary>The activity tracker (also as <see cref="IServerActivitySink"/>) and the idle culler.</summary>
+    public static IServiceCollection AddServerActivityTracking(this IServiceCollection services, Action<ActivityOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ActivityOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ServerActivityTracker>();
+        services.TryAddSingleton<IServerActivitySink>(sp => sp.GetRequiredService<ServerActivityTracker>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, IdleCuller>());
         return services;
     }
 }

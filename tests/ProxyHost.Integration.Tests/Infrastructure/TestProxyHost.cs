@@ -49,7 +49,8 @@ public sealed class TestProxyHost : IAsyncDisposable
         string? token = Token,
         ITestOutputHelper? output = null,
         Action<SupervisionOptions>? supervision = null,
-        ILoggerProvider? logSignal = null)
+        ILoggerProvider? logSignal = null,
+        Action<IServiceCollection>? services = null)
     {
         var routesApplied = new RoutesAppliedSignal();
         var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = token, ConfigPath = configPath };
@@ -69,6 +70,7 @@ public sealed class TestProxyHost : IAsyncDisposable
             {
                 builder.Services.Configure(supervision);
             }
+            services?.Invoke(builder.Services);
             foreach (var server in servers ?? [])
             {
                 proxyHost.AddServerProcess(server);
