@@ -23,7 +23,7 @@ public static class ProxyHostApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapServerProcessProxy();
-        endpoints.MapIndexPage();
+        endpoints.MapProxyHostPages();
         endpoints.MapServerApi();
         return endpoints;
     }
