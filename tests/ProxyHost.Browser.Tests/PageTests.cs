@@ -130,6 +130,10 @@ public sealed class PageTests(ChromiumFixture chromium, ITestOutputHelper output
         var newPid = await client.GetStringAsync("app/pid").DefaultTimeout();
         await Assertions.Expect(row.Locator("[data-field=pid]")).ToHaveTextAsync(newPid);
         await Assertions.Expect(row.Locator("[data-field=restarts]")).Not.ToHaveTextAsync("0");
+        if (Environment.GetEnvironmentVariable("PROXYHOST_DASHBOARD_SCREENSHOT") is { } screenshot)
+        {
+            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        }
     }
 
     private static ServerProcessDefinition Dummy(string name, params string[] arguments) =>
