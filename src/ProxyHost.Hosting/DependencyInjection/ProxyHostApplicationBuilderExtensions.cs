@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using ProxyHost.Hosting.Api;
+using ProxyHost.Hosting.Metrics;
 using ProxyHost.Hosting.Pages;
 using ProxyHost.Hosting.Security;
 
@@ -25,6 +26,7 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapServerProcessProxy();
         endpoints.MapProxyHostPages();
         endpoints.MapServerApi();
+        endpoints.MapProxyHostMetrics();
         return endpoints;
     }
 }

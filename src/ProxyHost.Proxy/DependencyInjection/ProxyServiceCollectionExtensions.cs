@@ -29,6 +29,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ServerActivationStep>();
         services.TryAddSingleton<ProxyHost.Proxy.Pages.StartingPage>();
         services.AddServerActivityTracking();
+        services.AddServerProcessMetrics();
         return services;
     }
 
@@ -45,6 +46,17 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ServerActivityTracker>();
         services.TryAddSingleton<IServerActivitySink>(sp => sp.GetRequiredService<ServerActivityTracker>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, IdleCuller>());
+        return services;
+    }
+
+    /// <summary>ProxyHost's meter (<see cref="ProxyHost.Proxy.Metrics.ProxyHostMetrics"/>), the proxy timing step and the process-event recorder.</summary>
+    public static IServiceCollection AddServerProcessMetrics(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddMetrics();
+        services.TryAddSingleton<ProxyHost.Proxy.Metrics.ProxyHostMetrics>();
+        services.TryAddSingleton<ProxyHost.Proxy.Metrics.ProxyMetricsStep>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ProxyHost.Proxy.Metrics.ProcessMetricsRecorder>());
         return services;
     }
 }
