@@ -55,7 +55,7 @@ public static class ProxyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddMetrics();
         services.TryAddSingleton<ProxyHost.Proxy.Metrics.ProxyHostMetrics>();
-        services.TryAddSingleton<ProxyHost.Proxy.Metrics.ProxyMetricsStep>();
+        services.TryAddSingleton<ProxyHost.Proxy.Metrics.ProxyTelemetryStep>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ProxyHost.Proxy.Metrics.ProcessMetricsRecorder>());
         return services;
     }

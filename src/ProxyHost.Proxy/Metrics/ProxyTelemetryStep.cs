@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 using ProxyHost.Proxy.Routing;
+using ProxyHost.Supervision.Logs;
 
 namespace ProxyHost.Proxy.Metrics;
 
 /// <summary>
-/// The first proxy-pipeline step: times every request to a server, counts its body bytes both ways and
-/// its status class, and counts open websockets. It wraps activation, so starting pages and 503s count too.
+/// The first proxy-pipeline step: opens the server-name log scope, times every request to a server,
+/// counts its body bytes both ways and its status class, and counts open websockets. It wraps
+/// activation, so starting pages and 503s count too.
 /// </summary>
-public sealed class ProxyMetricsStep(ProxyHostMetrics metrics)
+public sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTelemetryStep> logger)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -20,6 +23,7 @@ public sealed class ProxyMetricsStep(ProxyHostMetrics metrics)
             return;
         }
 
+        using var logScope = logger.BeginScope(new ServerLogScope(name));
         var started = Stopwatch.GetTimestamp();
         var responseBody = new CountingStream(context.Response.Body);
         context.Response.Body = responseBody;
