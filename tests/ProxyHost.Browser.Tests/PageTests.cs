@@ -73,6 +73,22 @@ public sealed class PageTests(ChromiumFixture chromium, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task StartingPage_ServerFails_ShowsErrorExitCodeAndRestartInPlace()
+    {
+        await using var host = await TestProxyHost.StartAsync([Dummy("bad", "exit", "--code", "3", "--print", "2")], output: output);
+        await using var context = await chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync(new Uri(host.Address, "/bad/?token=" + TestProxyHost.Token).ToString());
+
+        response!.Status.Should().Be(200, "a browser first gets the starting page");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("bad failed to start", Bounded);
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("exit code 3");
+        await Assertions.Expect(page.Locator("#output")).ToContainTextAsync("exiting with 3");
+        await Assertions.Expect(page.Locator("#restart")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task FailurePage_RestartButton_RestartsTheServer()
     {
         var failFlag = Path.Combine(_directory.FullName, "fail");

@@ -221,6 +221,27 @@ public sealed class ServerApiTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AllEvents_SendEveryServerThenChanges()
+    {
+        await using var host = await TestProxyHost.StartAsync(
+            [Dummy("one", "http", "--port", "<port>"), Dummy("two", "http", "--port", "<port>")], output: output);
+        using var client = host.CreateClient();
+        using var events = await ServerSentEventReader.OpenAsync(client, "api/events");
+        var first = new[] { await events.ReadAsync(), await events.ReadAsync() };
+        first.Select(e => e.GetProperty("name").GetString()).Should().BeEquivalentTo("one", "two");
+
+        await client.GetStringAsync("two/").DefaultTimeout();
+
+        JsonElement next;
+        do
+        {
+            next = await events.ReadAsync();
+        }
+        while (next.GetProperty("state").GetString() != "running");
+        next.GetProperty("name").GetString().Should().Be("two");
+    }
+
+    [Fact]
     public async Task BrowserRequest_ToStoppedServer_GetsStartingPageAndServerStarts()
     {
         await using var host = await TestProxyHost.StartAsync([Dummy("app", "http", "--port", "<port>", "--delay-ms", "300")], output: output);
