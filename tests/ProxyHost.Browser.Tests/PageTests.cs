@@ -60,11 +60,9 @@ public sealed class PageTests(ChromiumFixture chromium, ITestOutputHelper output
         await using var host = await TestProxyHost.StartAsync([Dummy("slow", "http", "--port", "<port>", "--print", "3", "--delay-ms", "1500")], output: output);
         await using var context = await chromium.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        var responses = new List<int>();
-        page.Response += (_, r) => { if (r.Request.IsNavigationRequest) responses.Add(r.Status); };
+        var response = await page.GotoAsync(new Uri(host.Address, "/slow/?token=" + TestProxyHost.Token).ToString());
 
-        await page.GotoAsync(new Uri(host.Address, "/slow/?token=" + TestProxyHost.Token).ToString());
-
+        response!.Status.Should().Be(200);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Starting slow…");
         await Assertions.Expect(page.Locator("#output")).ToContainTextAsync("line 3", new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("body")).ToHaveTextAsync("dummy ok", Bounded);
