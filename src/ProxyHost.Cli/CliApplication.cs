@@ -20,6 +20,10 @@ public static class CliApplication
             new RemoveCommand(console),
             new ListCommand(console),
             new ServeCommand(console),
+            new StatusCommand(console),
+            ServerActionCommand.Start(console),
+            ServerActionCommand.Stop(console),
+            ServerActionCommand.Restart(console),
         };
         return root;
     }

@@ -47,7 +47,6 @@ public sealed class SupervisedServerTests(ITestOutputHelper output)
         var definition = Dummy("slow", "never-listen", "--print", "2") with { Timeout = TimeSpan.FromSeconds(1) };
         await using var host = await TestProxyHost.StartAsync([definition], output: output);
         using var client = host.CreateClient();
-        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
 
         var response = await client.GetAsync("slow/").DefaultTimeout();
         var page = await response.Content.ReadAsStringAsync();

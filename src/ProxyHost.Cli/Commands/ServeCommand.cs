@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
+using ProxyHost.Proxy.Activity;
 using ProxyHost.Security;
 
 namespace ProxyHost.Cli.Commands;
@@ -53,6 +54,12 @@ internal sealed class ServeCommand : Command
         DefaultValueFactory = _ => LogLevel.Information,
     };
 
+    private readonly Option<double?> _shutdownNoActivityTimeout = new("--shutdown-no-activity-timeout")
+    {
+        Description = "Stop ProxyHost (and its processes) when nothing has been proxied for this many seconds [default: never]",
+        HelpName = "SECONDS",
+    };
+
     public ServeCommand(ICliConsole console)
         : base("serve", "Serve the configured servers, starting each on its first request")
     {
@@ -65,6 +72,7 @@ internal sealed class ServeCommand : Command
         Options.Add(_token);
         Options.Add(_noToken);
         Options.Add(_logLevel);
+        Options.Add(_shutdownNoActivityTimeout);
         SetAction(ExecuteAsync);
     }
 
@@ -72,10 +80,20 @@ internal sealed class ServeCommand : Command
     {
         var options = ReadOptions(parseResult, out var configRequired);
         var logLevel = parseResult.GetValue(_logLevel);
-        var app = ProxyHostApplication.Create(options, configRequired, (builder, _) => builder.Logging
-            .SetMinimumLevel(logLevel)
-            // A failed start (bad config, port in use) is reported by the CLI as one line; the host would log it again with a stack trace.
-            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
+        var shutdownAfter = parseResult.GetValue(_shutdownNoActivityTimeout) switch
+        {
+            null => (TimeSpan?)null,
+            > 0 and var seconds => TimeSpan.FromSeconds(seconds),
+            var seconds => throw new CliUsageException($"--shutdown-no-activity-timeout: {seconds} is not a number of seconds greater than 0"),
+        };
+        var app = ProxyHostApplication.Create(options, configRequired, (builder, _) =>
+        {
+            builder.Logging
+                .SetMinimumLevel(logLevel)
+                // A failed start (bad config, port in use) is reported by the CLI as one line; the host would log it again with a stack trace.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+            builder.Services.Configure<ActivityOptions>(o => o.ShutdownNoActivityTimeout = shutdownAfter);
+        });
         await using (app.ConfigureAwait(false))
         {
             try

@@ -12,6 +12,7 @@ internal static class ServerDefinitionReader
         "command", "timeout", "environment", "absolute_url", "port", "unix_socket", "mappath", "launcher_entry",
         "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
         "websocket_idle_timeout", "websocket_ping_interval",
+        "idle_timeout",
     ];
 
     private static readonly IReadOnlyList<string> LauncherKeys = ["enabled", "icon_path", "title", "path_info", "category"];
@@ -46,6 +47,7 @@ internal static class ServerDefinitionReader
                 "raw_socket_proxy" => definition with { RawSocketProxy = ReadBool(value, at, errors, false) },
                 "websocket_idle_timeout" => definition with { WebSocketIdleTimeout = ReadOptionalSeconds(value, at, errors) },
                 "websocket_ping_interval" => definition with { WebSocketPingInterval = ReadOptionalSeconds(value, at, errors) },
+                "idle_timeout" => definition with { IdleTimeout = ReadIdleTimeout(value, at, errors) },
                 _ => Unknown(definition, at, errors),
             };
         }
@@ -171,6 +173,20 @@ internal static class ServerDefinitionReader
             errors.Add(at, problem);
         }
         return text;
+    }
+
+    private static TimeSpan? ReadIdleTimeout(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 31_536_000)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        errors.Add(at, $"expected a number of seconds greater than 0, or null for never, got {ProxyHostConfigReader.Describe(value)}");
+        return null;
     }
 
     private static TimeSpan ReadTimeout(JsonElement value, string at, ConfigErrorCollector errors)

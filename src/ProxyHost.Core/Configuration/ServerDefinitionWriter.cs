@@ -65,6 +65,10 @@ internal static class ServerDefinitionWriter
         }
         WriteSeconds(writer, "websocket_idle_timeout", definition.WebSocketIdleTimeout);
         WriteSeconds(writer, "websocket_ping_interval", definition.WebSocketPingInterval);
+        if (definition.IdleTimeout is { } idleTimeout)
+        {
+            writer.WriteNumber("idle_timeout", idleTimeout.TotalSeconds);
+        }
         writer.WriteEndObject();
     }
 

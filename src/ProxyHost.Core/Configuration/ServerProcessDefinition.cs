@@ -62,6 +62,9 @@ public sealed record ServerProcessDefinition
     /// </summary>
     public TimeSpan? WebSocketPingInterval { get; init; }
 
+    /// <summary>Stop the process after this long without proxied traffic (it starts again on the next request); null never stops it.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     /// <summary>True when ProxyHost starts and supervises a process for this server.</summary>
     public bool IsManaged => !Command.IsEmpty;
 

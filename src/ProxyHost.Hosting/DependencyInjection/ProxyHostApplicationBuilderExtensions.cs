@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Routing;
+using ProxyHost.Hosting.Api;
+using ProxyHost.Hosting.Metrics;
 using ProxyHost.Hosting.Pages;
 using ProxyHost.Hosting.Security;
 
@@ -26,7 +28,9 @@ public static class ProxyHostApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapServerProcessProxy();
-        endpoints.MapIndexPage();
+        endpoints.MapProxyHostPages();
+        endpoints.MapServerApi();
+        endpoints.MapProxyHostMetrics();
         return endpoints;
     }
 }

@@ -27,6 +27,7 @@ public static class ProxyHostServiceCollectionExtensions
         services.TryAddSingleton<IServerProcessCatalog>(sp => sp.GetRequiredService<InMemoryServerProcessCatalog>());
         services.AddServerProcessSupervision();
         services.AddServerProcessProxy();
+        services.TryAddSingleton<ProxyHost.Hosting.Metrics.PrometheusExporter>();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);

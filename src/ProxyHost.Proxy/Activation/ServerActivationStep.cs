@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Catalog;
+using ProxyHost.Proxy.Activity;
 using ProxyHost.Proxy.Pages;
 using ProxyHost.Proxy.RawSockets;
 using ProxyHost.Proxy.Routing;
@@ -21,6 +22,8 @@ public sealed partial class ServerActivationStep(
     IServerProcessSupervisor supervisor,
     IServerProcessCatalog catalog,
     RawSocketBridge rawSocketBridge,
+    ServerActivityTracker activity,
+    StartingPage startingPage,
     ILogger<ServerActivationStep> logger)
 {
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
@@ -45,6 +48,14 @@ public sealed partial class ServerActivationStep(
         {
             await ErrorPage.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "Websocket only",
                 $"'{name}' is a raw_socket_proxy backend: it only supports websocket connections.");
+            return;
+        }
+
+        // Open from here on: a request waiting for its server to start is activity too.
+        using var activityScope = activity.BeginRequest(name);
+        if (startingPage.ShouldServe(context, name))
+        {
+            await startingPage.WriteAsync(context, name);
             return;
         }
 
@@ -97,7 +108,7 @@ public sealed partial class ServerActivationStep(
         }
     }
 
-    private static Task WriteUnavailableAsync(HttpContext context, ServerUnavailableException e)
+    private Task WriteUnavailableAsync(HttpContext context, ServerUnavailableException e)
     {
         if (e.Reason == ServerUnavailableReason.Unknown)
         {
@@ -108,7 +119,8 @@ public sealed partial class ServerActivationStep(
             var seconds = Math.Max(1, (int)Math.Ceiling((retryAt - DateTimeOffset.UtcNow).TotalSeconds));
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
-        return ErrorPage.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"{e.ServerName} is unavailable", e.Message, e.OutputTail);
+        return ErrorPage.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"{e.ServerName} is unavailable", e.Message, e.OutputTail,
+            e.Exit, startingPage.ApiUrl(e.ServerName, "restart"));
     }
 
     private static string Describe(ForwarderError error) => error switch

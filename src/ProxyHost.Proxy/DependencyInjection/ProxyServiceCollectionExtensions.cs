@@ -29,8 +29,36 @@ public static class ProxyServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, EndpointAwareHttpClientFactory>());
         services.TryAddSingleton<ServerActivationStep>();
         services.TryAddSingleton<RawSocketBridge>();
+        services.TryAddSingleton<ProxyHost.Proxy.Pages.StartingPage>();
+        services.AddServerActivityTracking();
+        services.AddServerProcessMetrics();
+        return services;
+    }
+
+    /// <summary>The activity tracker (also as <see cref="IServerActivitySink"/>) and the idle culler.</summary>
+    public static IServiceCollection AddServerActivityTracking(this IServiceCollection services, Action<ActivityOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ActivityOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IServerActivitySink, NoServerActivitySink>();
+        services.TryAddSingleton<ServerActivityTracker>();
+        services.TryAddSingleton<IServerActivitySink>(sp => sp.GetRequiredService<ServerActivityTracker>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, IdleCuller>());
+        return services;
+    }
+
+    /// <summary>ProxyHost's meter (<see cref="ProxyHost.Proxy.Metrics.ProxyHostMetrics"/>), the proxy timing step and the process-event recorder.</summary>
+    public static IServiceCollection AddServerProcessMetrics(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddMetrics();
+        services.TryAddSingleton<ProxyHost.Proxy.Metrics.ProxyHostMetrics>();
+        services.TryAddSingleton<ProxyHost.Proxy.Metrics.ProxyTelemetryStep>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ProxyHost.Proxy.Metrics.ProcessMetricsRecorder>());
         return services;
     }
 }

@@ -16,6 +16,7 @@ public static class ServerProcessProxyEndpointExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         return endpoints.MapReverseProxy(pipeline =>
         {
+            pipeline.Use(pipeline.ApplicationServices.GetRequiredService<ProxyHost.Proxy.Metrics.ProxyTelemetryStep>().InvokeAsync);
             var activation = pipeline.ApplicationServices.GetRequiredService<ServerActivationStep>();
             pipeline.Use(activation.InvokeAsync);
             pipeline.UseLoadBalancing();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using ProxyHost.Supervision.Lifecycle;
 using ProxyHost.Supervision.Logs;
 
 namespace ProxyHost.Proxy.Pages;
@@ -11,7 +12,11 @@ namespace ProxyHost.Proxy.Pages;
 /// </summary>
 public static class ErrorPage
 {
-    public static Task WriteAsync(HttpContext context, int statusCode, string title, string message, IReadOnlyList<LogLine>? outputTail = null)
+    /// <param name="exit">How the process ended, shown as its exit code.</param>
+    /// <param name="restartUrl">The API URL of a restart; the HTML page then has a Restart button.</param>
+    public static Task WriteAsync(
+        HttpContext context, int statusCode, string title, string message, IReadOnlyList<LogLine>? outputTail = null,
+        ProcessExit? exit = null, string? restartUrl = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.StatusCode = statusCode;
@@ -19,11 +24,15 @@ public static class ErrorPage
         if (WantsHtml(context.Request))
         {
             context.Response.ContentType = "text/html; charset=utf-8";
-            return context.Response.WriteAsync(RenderHtml(statusCode, title, message, outputTail), context.RequestAborted);
+            return context.Response.WriteAsync(RenderHtml(statusCode, title, message, outputTail, exit, restartUrl), context.RequestAborted);
         }
 
         context.Response.ContentType = "text/plain; charset=utf-8";
         var text = new StringBuilder().Append(title).Append(": ").AppendLine(message);
+        if (exit is not null)
+        {
+            text.Append("exit code: ").Append(exit.ExitCode).AppendLine();
+        }
         foreach (var line in outputTail ?? [])
         {
             text.Append("  | ").AppendLine(line.Text);
@@ -34,7 +43,7 @@ public static class ErrorPage
     public static bool WantsHtml(HttpRequest request) =>
         request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase));
 
-    private static string RenderHtml(int statusCode, string title, string message, IReadOnlyList<LogLine>? outputTail)
+    private static string RenderHtml(int statusCode, string title, string message, IReadOnlyList<LogLine>? outputTail, ProcessExit? exit, string? restartUrl)
     {
         var html = new StringBuilder(2048);
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -45,6 +54,22 @@ public static class ErrorPage
             .Append(".code{color:#888}</style></head><body>")
             .Append("<h1><span class=\"code\">").Append(statusCode).Append("</span> ").Append(WebUtility.HtmlEncode(title)).Append("</h1>")
             .Append("<p>").Append(WebUtility.HtmlEncode(message)).Append("</p>");
+        if (exit is not null)
+        {
+            html.Append("<p class=\"exit\">Exit code <strong id=\"exit-code\">").Append(exit.ExitCode).Append("</strong>");
+            if (exit.Signal is { } signal)
+            {
+                html.Append(" (signal ").Append(signal).Append(')');
+            }
+            html.Append("</p>");
+        }
+        if (restartUrl is not null)
+        {
+            html.Append("<p><button id=\"restart\" data-url=\"").Append(WebUtility.HtmlEncode(restartUrl)).Append("\">Restart</button></p>")
+                .Append("<script>").Append(PageStyles.Script)
+                .Append("document.getElementById('restart').onclick=function(){var b=this;b.disabled=true;b.textContent='Restarting…';")
+                .Append("phPost(b.dataset.url).then(function(){location.reload();});};</script>");
+        }
         if (outputTail is { Count: > 0 })
         {
             html.Append("<h2>Last output</h2><pre>");

@@ -11,4 +11,7 @@ public static class ProxyMetadata
 
     /// <summary>"true" when the backend sees the full path.</summary>
     public const string AbsoluteUrl = "ProxyHost.AbsoluteUrl";
+
+    /// <summary>"true" when websockets are bridged to a raw TCP or Unix socket.</summary>
+    public const string RawSocket = "ProxyHost.RawSocket";
 }

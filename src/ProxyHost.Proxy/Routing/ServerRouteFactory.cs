@@ -39,6 +39,7 @@ public static class ServerRouteFactory
                 [ProxyMetadata.ServerName] = definition.Name,
                 [ProxyMetadata.ContextPath] = contextPath,
                 [ProxyMetadata.AbsoluteUrl] = definition.AbsoluteUrl ? "true" : "false",
+                [ProxyMetadata.RawSocket] = definition.RawSocketProxy ? "true" : "false",
             },
         };
 

@@ -191,6 +191,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
 
     private async Task RunAsync(Run run, Task previous)
     {
+        using var logScope = _logger.BeginScope(new ServerLogScope(Name));
         try
         {
             await previous.ConfigureAwait(false);

@@ -1,0 +1,112 @@
+using System.Text.Json.Serialization;
+using ProxyHost.Configuration;
+using ProxyHost.Proxy.Activity;
+using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Supervision.Logs;
+
+namespace ProxyHost.Hosting.Api;
+
+/// <summary><c>GET api/status</c>: the shape JupyterHub's activity tracking reads.</summary>
+/// <param name="Servers">How many servers are running now.</param>
+public sealed record StatusResponse(DateTimeOffset Started, DateTimeOffset LastActivity, int Servers);
+
+/// <summary>One server as the API, the pages and the CLI see it.</summary>
+public sealed record ServerInfo
+{
+    public required string Name { get; init; }
+
+    public required string Title { get; init; }
+
+    /// <summary>Path to open, relative to the base URL.</summary>
+    public required string Url { get; init; }
+
+    public string? Category { get; init; }
+
+    public bool NewBrowserTab { get; init; }
+
+    public bool Managed { get; init; }
+
+    /// <summary>not_started, starting, running, stopping, stopped, exited, backoff or failed.</summary>
+    public required string State { get; init; }
+
+    public int? Pid { get; init; }
+
+    public int? Port { get; init; }
+
+    public string? UnixSocket { get; init; }
+
+    public DateTimeOffset? Started { get; init; }
+
+    public DateTimeOffset? Ready { get; init; }
+
+    public int Restarts { get; init; }
+
+    public DateTimeOffset? LastActivity { get; init; }
+
+    public double? IdleTimeout { get; init; }
+
+    public ExitInfo? LastExit { get; init; }
+
+    public string? LastError { get; init; }
+
+    public DateTimeOffset? RetryAt { get; init; }
+
+    internal static ServerInfo From(ServerProcessSnapshot snapshot, ServerProcessDefinition? definition, ServerActivityTracker activity) => new()
+    {
+        Name = snapshot.Name,
+        Title = definition?.LauncherTitle ?? snapshot.Name,
+        Url = definition?.LauncherPath ?? snapshot.Name + "/",
+        Category = definition?.LauncherEntry.Category,
+        NewBrowserTab = definition?.NewBrowserTab ?? true,
+        Managed = snapshot.IsManaged,
+        State = StateName(snapshot.State),
+        Pid = snapshot.ProcessId,
+        Port = snapshot.Endpoint is { IsUnixSocket: false } tcp ? tcp.Port : null,
+        UnixSocket = snapshot.Endpoint?.UnixSocketPath,
+        Started = snapshot.StartedAt,
+        Ready = snapshot.ReadyAt,
+        Restarts = snapshot.Restarts,
+        LastActivity = activity.GetLastActivity(snapshot.Name),
+        IdleTimeout = definition?.IdleTimeout?.TotalSeconds,
+        LastExit = snapshot.LastExit is { } exit ? new ExitInfo(exit.ExitCode, exit.Signal, exit.Time) : null,
+        LastError = snapshot.LastError,
+        RetryAt = snapshot.RetryAt,
+    };
+
+    internal static string StateName(ServerProcessState state) => state switch
+    {
+        ServerProcessState.NotStarted => "not_started",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+}
+
+/// <summary>How a process ended.</summary>
+public sealed record ExitInfo(int Code, int? Signal, DateTimeOffset Time);
+
+/// <summary>One output line.</summary>
+/// <param name="Stream">stdout, stderr or proxyhost (lines ProxyHost wrote about the process).</param>
+public sealed record LogLineInfo(long Seq, DateTimeOffset Time, string Stream, string Text)
+{
+    internal static LogLineInfo From(LogLine line) => new(line.Sequence, line.Time, line.Stream switch
+    {
+        LogStream.StandardOutput => "stdout",
+        LogStream.StandardError => "stderr",
+        _ => "proxyhost",
+    }, line.Text);
+}
+
+/// <summary><c>GET api/servers/NAME/log</c>.</summary>
+public sealed record LogResponse(string Name, IReadOnlyList<LogLineInfo> Lines);
+
+/// <summary>Any API error; <see cref="Server"/> is set when a start or restart failed.</summary>
+public sealed record ApiError(string Error, ServerInfo? Server = null);
+
+/// <summary>Source-generated snake_case JSON for every API type.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(StatusResponse))]
+[JsonSerializable(typeof(ServerInfo))]
+[JsonSerializable(typeof(IReadOnlyList<ServerInfo>))]
+[JsonSerializable(typeof(LogLineInfo))]
+[JsonSerializable(typeof(LogResponse))]
+[JsonSerializable(typeof(ApiError))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

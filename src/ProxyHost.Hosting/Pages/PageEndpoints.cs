@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ProxyHost.Catalog;
+using ProxyHost.Configuration;
+using ProxyHost.Supervision.Lifecycle;
+
+namespace ProxyHost.Hosting.Pages;
+
+/// <summary>
+/// ProxyHost's own pages: the launcher at the base URL, and everything else under <c>&lt;base_url&gt;_/</c>,
+/// which no server name can take (names start with a letter or digit).
+/// </summary>
+internal static class PageEndpoints
+{
+    public static void MapProxyHostPages(this IEndpointRouteBuilder endpoints)
+    {
+        var baseUrl = endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl;
+        endpoints.MapGet(baseUrl, (IServerProcessCatalog catalog, IServerProcessSupervisor supervisor) =>
+            Html(LauncherPage.Render(baseUrl, catalog.Current, supervisor)));
+        endpoints.MapGet(baseUrl + "_/dashboard", (IServerProcessCatalog catalog) => Html(DashboardPage.Render(baseUrl, catalog.Current)));
+        endpoints.MapGet(baseUrl + "_/icons/{name}", ServerIcons.Get);
+    }
+
+    private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
+}
