@@ -94,10 +94,15 @@ public static class Program
         app.UseWebSockets();
         app.MapGet("/", () => "dummy ok");
         app.MapGet("/pid", () => Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        app.MapPost("/exit/{code:int}", (int code) =>
+        app.MapPost("/exit/{code:int}", (HttpContext context, int code) =>
         {
             Console.WriteLine($"crashing with {code}");
-            _ = Task.Run(() => Environment.Exit(code));
+            // Exit once the answer is on the wire; Exit itself must not run inside the request.
+            context.Response.OnCompleted(() =>
+            {
+                _ = Task.Run(() => Environment.Exit(code));
+                return Task.CompletedTask;
+            });
             return Results.Text("exiting");
         });
         app.MapGet("/argv", () => Results.Json(args, DummyJson.Default.StringArray));
