@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ProxyHost.Catalog;
 using ProxyHost.Proxy.Pages;
 using ProxyHost.Proxy.Routing;
+using ProxyHost.Proxy.Transforms;
 using ProxyHost.Supervision.Lifecycle;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -23,6 +24,13 @@ public sealed partial class ServerActivationStep(
         if (metadata is null || !metadata.TryGetValue(ProxyMetadata.ServerName, out var name))
         {
             await next();
+            return;
+        }
+
+        if (LeavesContextPath(context, metadata[ProxyMetadata.ContextPath]))
+        {
+            await ErrorPage.WriteAsync(context, StatusCodes.Status404NotFound, "Not found",
+                "The path's '..' segments lead out of the server it names; ProxyHost does not resolve them into another server.");
             return;
         }
 
@@ -65,6 +73,38 @@ public sealed partial class ServerActivationStep(
             await ErrorPage.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
                 $"'{name}' did not answer this request ({Describe(error.Error)}). It may have crashed or closed the connection; try again.");
         }
+    }
+
+    /// <summary>
+    /// ASP.NET resolves <c>..</c> (also <c>%2e%2e</c>) before routing, so <c>/a/%2e%2e/b/x</c> would reach
+    /// server b. True when the path as sent does not start with the matched server's context path.
+    /// </summary>
+    private static bool LeavesContextPath(HttpContext context, string contextPath)
+    {
+        var raw = ForwardedTarget.RawTarget(context);
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? raw : raw[..query];
+        if (!ForwardedTarget.HasDotSegment(path))
+        {
+            return false;
+        }
+        var decoded = Uri.UnescapeDataString(path);
+        return !decoded.StartsWith(contextPath + "/", StringComparison.OrdinalIgnoreCase)
+            || ForwardedTarget.HasDotSegment(decoded[contextPath.Length..]) && !ResolvesWithin(decoded[(contextPath.Length + 1)..]);
+    }
+
+    private static bool ResolvesWithin(string relative)
+    {
+        var depth = 0;
+        foreach (var segment in relative.Split('/'))
+        {
+            depth += segment switch { ".." => -1, "." or "" => 0, _ => 1 };
+            if (depth < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void RedirectToSlash(HttpContext context)

@@ -34,9 +34,11 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
             context.ProxyRequest.Options.Set(EndpointConnector.UnixSocketOption, socketPath);
         }
 
+        string? path = null;
         if (mapPath.Count > 0 && mapPath.TryGetValue(context.Path.Value ?? "/", out var mapped))
         {
             context.Path = new PathString(mapped);
+            path = context.Path.ToUriComponent();
         }
 
         foreach (var header in ContextHeaders)
@@ -52,6 +54,11 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         {
             StripCredentials(context, token);
         }
+
+        // Set the URI ourselves (YARP builds it only when a transform has not) from the target as sent,
+        // so encodings reach the backend unchanged.
+        path ??= ForwardedTarget.RawPath(context.HttpContext, absoluteUrl ? null : contextPath) ?? context.Path.ToUriComponent();
+        context.ProxyRequest.RequestUri = new Uri(context.DestinationPrefix + path + ForwardedTarget.Query(context.HttpContext, token));
 
         foreach (var (name, value) in activation.Server.RequestHeaders)
         {
@@ -78,12 +85,6 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         if (!StringValues.IsNullOrEmpty(cookies) && WithoutAuthCookie(cookies.ToString()) is { Length: > 0 } kept)
         {
             AddHeader(context, "Cookie", kept);
-        }
-
-        if (context.Query.Collection.TryGetValue(ProxyHostCredentials.QueryParameter, out var queryToken)
-            && ProxyHostCredentials.IsToken(queryToken.ToString(), token))
-        {
-            context.Query.Collection.Remove(ProxyHostCredentials.QueryParameter);
         }
     }
 

@@ -6,7 +6,10 @@ using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace ProxyHost.Proxy.Transforms;
 
-/// <summary>Adds <see cref="ServerRequestTransform"/> to every server route, built once per route generation.</summary>
+/// <summary>
+/// Adds <see cref="ServerRequestTransform"/> to every server route and <see cref="LocationRewriteTransform"/>
+/// to prefix-stripped ones, built once per route generation.
+/// </summary>
 internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOptions<ProxyHostOptions> options) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
@@ -28,5 +31,9 @@ internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOp
 
         var contextPath = metadata[ProxyMetadata.ContextPath];
         context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token));
+        if (!definition.AbsoluteUrl)
+        {
+            context.ResponseTransforms.Add(new LocationRewriteTransform(contextPath));
+        }
     }
 }
