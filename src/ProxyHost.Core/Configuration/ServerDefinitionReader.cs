@@ -11,6 +11,7 @@ internal static class ServerDefinitionReader
     [
         "command", "timeout", "environment", "absolute_url", "port", "unix_socket", "mappath", "launcher_entry",
         "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
+        "ready_check_path", "ready_status",
     ];
 
     private static readonly IReadOnlyList<string> LauncherKeys = ["enabled", "icon_path", "title", "path_info", "category"];
@@ -43,6 +44,8 @@ internal static class ServerDefinitionReader
                 "request_headers_override" => definition with { RequestHeadersOverride = ReadHeaders(value, at, errors) },
                 "update_last_activity" => definition with { UpdateLastActivity = ReadBool(value, at, errors, true) },
                 "raw_socket_proxy" => definition with { RawSocketProxy = ReadBool(value, at, errors, false) },
+                "ready_check_path" => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
+                "ready_status" => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
                 _ => Unknown(definition, at, errors),
             };
         }
@@ -224,6 +227,40 @@ internal static class ServerDefinitionReader
         }
         errors.Add(at, $"expected a string, got {ProxyHostConfigReader.Describe(value)}");
         return null;
+    }
+
+    private static string ReadReadyCheckPath(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is { } path && path.StartsWith('/') && !path.Contains('#', StringComparison.Ordinal))
+        {
+            return path;
+        }
+        errors.Add(at, $"expected a path starting with '/' such as \"/api/status\", got {ProxyHostConfigReader.Describe(value)}");
+        return "/";
+    }
+
+    private static EquatableArray<string> ReadReadyStatus(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        var items = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : [value];
+        var patterns = new List<string>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var itemAt = value.ValueKind == JsonValueKind.Array ? $"{at}[{i}]" : at;
+            var text = item.ValueKind switch
+            {
+                JsonValueKind.Number => item.GetRawText(),
+                JsonValueKind.String => item.GetString()!,
+                _ => null,
+            };
+            if (text is null || !ReadyStatus.TryParse(text, out _, out _))
+            {
+                errors.Add(itemAt, $"expected a status such as 200, a class such as \"2xx\" or a range such as \"200-399\" (or a list of them), got {ProxyHostConfigReader.Describe(item)}");
+                continue;
+            }
+            patterns.Add(text);
+        }
+        return new EquatableArray<string>(patterns);
     }
 
     private static LauncherEntry ReadLauncherEntry(JsonElement value, string at, ConfigErrorCollector errors)

@@ -50,6 +50,17 @@ public sealed record ServerProcessDefinition
     /// <summary>The backend speaks raw TCP; websockets are bridged to it and plain HTTP gets 405.</summary>
     public bool RawSocketProxy { get; init; }
 
+    // --- readiness (parity) ---
+
+    /// <summary>The path the readiness request asks for (<c>ready_check_path</c>); jupyter-server-proxy always uses <c>/</c>.</summary>
+    public string ReadyCheckPath { get; init; } = "/";
+
+    /// <summary>
+    /// Statuses of the readiness request that mean ready (<c>ready_status</c>, see <see cref="Configuration.ReadyStatus"/>);
+    /// empty means any response, as in jupyter-server-proxy.
+    /// </summary>
+    public EquatableArray<string> ReadyStatus { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>True when ProxyHost starts and supervises a process for this server.</summary>
     public bool IsManaged => !Command.IsEmpty;
 

@@ -326,12 +326,13 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
 
     private async Task<RunOutcome> SuperviseAsync(Run run, RunningProcess process, ServerEndpoint endpoint, RenderedCommand rendered, CancellationToken cancellationToken)
     {
-        var probe = Definition.RawSocketProxy ? (IReadinessProbe)_services.ConnectProbe : _services.HttpProbe;
         using (var readiness = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var probing = _readinessPipeline.ExecuteAsync(
-                static (state, token) => state.Probe.ProbeAsync(state.Endpoint, token),
-                (Probe: probe, Endpoint: endpoint),
+                static (state, token) => state.Definition.RawSocketProxy
+                    ? state.Services.ConnectProbe.ProbeAsync(state.Endpoint, token)
+                    : state.Services.HttpProbe.ProbeAsync(state.Endpoint, state.Definition.ReadyCheckPath, state.Definition.ReadyStatus, token),
+                (Services: _services, Definition, Endpoint: endpoint),
                 readiness.Token).AsTask();
             var first = await Task.WhenAny(probing, process.Exited).ConfigureAwait(false);
             if (first != probing)
