@@ -20,6 +20,7 @@ public static class CliApplication
             new RemoveCommand(console),
             new ListCommand(console),
             new ServeCommand(console),
+            new LauncherCommand(console),
         };
         return root;
     }

@@ -23,6 +23,7 @@ public static class ProxyHostApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapServerProcessProxy();
         endpoints.MapIndexPage();
+        endpoints.MapLauncherEndpoints();
         return endpoints;
     }
 }
