@@ -47,6 +47,9 @@ public static class ProxyHostApplication
             o.BaseUrl = options.BaseUrl;
             o.Token = options.Token;
             o.ConfigPath = options.ConfigPath;
+            o.ArbitraryPorts = options.ArbitraryPorts;
+            o.HostAllowlist = options.HostAllowlist;
+            o.HostAllowed = options.HostAllowed;
         });
         if (options.ConfigPath is not null)
         {

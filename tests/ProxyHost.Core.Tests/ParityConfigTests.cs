@@ -52,4 +52,31 @@ public sealed class ParityConfigTests
     {
         ReadyStatus.Matches([], 500).Should().BeTrue();
     }
+
+    [Theory]
+    [InlineData("localhost", true)]
+    [InlineData("LOCALHOST", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("11.0.0.1", false)]
+    [InlineData("db.example.internal", true)]
+    [InlineData("example.internal", false)]
+    [InlineData("evil-example.internal", false)]
+    [InlineData("10.example.internal.evil", false)]
+    public void HostAllowlist_NamesWildcardsAndCidr_Match(string host, bool expected)
+    {
+        HostAllowlist.Matches(["localhost", "10.0.0.0/8", "*.example.internal"], host).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Parse_HostAllowlist_IsReadAndValidated()
+    {
+        ProxyHostConfigReader.Parse("""{"host_allowlist": ["a", "*.b", "10.0.0.0/8"]}""", "t.json").HostAllowlist
+            .Should().Equal("a", "*.b", "10.0.0.0/8");
+        ProxyHostConfigReader.Parse("{}", "t.json").HostAllowlist.Should().BeNull();
+
+        var parse = () => ProxyHostConfigReader.Parse("""{"host_allowlist": ["ok", "10.0.0.0/99", "a*b", 3]}""", "t.json");
+
+        parse.Should().Throw<ConfigValidationException>().Which.Errors.Select(e => e.Location)
+            .Should().Equal("host_allowlist[1]", "host_allowlist[2]", "host_allowlist[3]");
+    }
 }

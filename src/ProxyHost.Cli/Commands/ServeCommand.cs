@@ -53,6 +53,11 @@ internal sealed class ServeCommand : Command
         DefaultValueFactory = _ => LogLevel.Information,
     };
 
+    private readonly Option<bool> _noArbitraryPorts = new("--no-arbitrary-ports")
+    {
+        Description = "Do not serve proxy/<port>/ (and its host and absolute forms) to ports that are not configured servers",
+    };
+
     public ServeCommand(ICliConsole console)
         : base("serve", "Serve the configured servers, starting each on its first request")
     {
@@ -65,6 +70,7 @@ internal sealed class ServeCommand : Command
         Options.Add(_token);
         Options.Add(_noToken);
         Options.Add(_logLevel);
+        Options.Add(_noArbitraryPorts);
         SetAction(ExecuteAsync);
     }
 
@@ -136,6 +142,7 @@ internal sealed class ServeCommand : Command
             BaseUrl = parseResult.GetValue(_baseUrl)!,
             Token = token,
             ConfigPath = ConfigPathOption.Resolve(configOption),
+            ArbitraryPorts = !parseResult.GetValue(_noArbitraryPorts),
         };
     }
 

@@ -65,6 +65,7 @@ public static class ProxyHostConfigReader
         }
 
         var servers = new List<ServerProcessDefinition>();
+        IReadOnlyList<string>? hostAllowlist = null;
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -72,14 +73,45 @@ public static class ProxyHostConfigReader
                 case "servers":
                     servers = ReadServers(property.Value, errors);
                     break;
+                case "host_allowlist":
+                    hostAllowlist = ReadHostAllowlist(property.Value, errors);
+                    break;
                 case "$schema":
                     break;
                 default:
-                    errors.Add(property.Name, "unknown key (known top-level keys: servers)");
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist)");
                     break;
             }
         }
-        return new ProxyHostConfiguration { Servers = servers };
+        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist };
+    }
+
+    private static List<string> ReadHostAllowlist(JsonElement element, ConfigErrorCollector errors)
+    {
+        var patterns = new List<string>();
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("host_allowlist", $"expected a list of host patterns such as [\"localhost\", \"*.cluster.local\", \"10.0.0.0/8\"], got {Describe(element)}");
+            return patterns;
+        }
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var at = $"host_allowlist[{index++}]";
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                errors.Add(at, $"expected a string, got {Describe(item)}");
+            }
+            else if (Configuration.HostAllowlist.Validate(item.GetString()!) is { } problem)
+            {
+                errors.Add(at, problem);
+            }
+            else
+            {
+                patterns.Add(item.GetString()!);
+            }
+        }
+        return patterns;
     }
 
     private static List<ServerProcessDefinition> ReadServers(JsonElement element, ConfigErrorCollector errors)

@@ -24,6 +24,7 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapServerProcessProxy();
         endpoints.MapIndexPage();
         endpoints.MapLauncherEndpoints();
+        endpoints.MapArbitraryPortProxy();
         return endpoints;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProxyHost.Proxy.Activation;
+using ProxyHost.Proxy.ArbitraryPorts;
 using ProxyHost.Proxy.Routing;
 using ProxyHost.Proxy.Transforms;
 using ProxyHost.Proxy.Transports;
@@ -26,6 +27,8 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, ServerTransformProvider>());
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, EndpointAwareHttpClientFactory>());
         services.TryAddSingleton<ServerActivationStep>();
+        services.TryAddSingleton<HostAllowlistSource>();
+        services.TryAddSingleton<ArbitraryPortProxy>();
         return services;
     }
 }

@@ -41,14 +41,7 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
             path = context.Path.ToUriComponent();
         }
 
-        foreach (var header in ContextHeaders)
-        {
-            RemoveHeader(context, header);
-            if (!absoluteUrl)
-            {
-                AddHeader(context, header, contextPath);
-            }
-        }
+        SetContextHeaders(context, absoluteUrl ? null : contextPath);
 
         if (token is not null)
         {
@@ -72,7 +65,21 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         ? "http://localhost"
         : "http://127.0.0.1:" + endpoint.Port.ToString(CultureInfo.InvariantCulture);
 
-    private static void StripCredentials(RequestTransformContext context, string token)
+    /// <summary>Replaces any client-sent context headers with <paramref name="contextPath"/>, or just removes them when it is null.</summary>
+    internal static void SetContextHeaders(RequestTransformContext context, string? contextPath)
+    {
+        foreach (var header in ContextHeaders)
+        {
+            RemoveHeader(context, header);
+            if (contextPath is not null)
+            {
+                AddHeader(context, header, contextPath);
+            }
+        }
+    }
+
+    /// <summary>Removes ProxyHost's own Authorization header and auth cookie; the query token is left to <see cref="ForwardedTarget.Query"/>.</summary>
+    internal static void StripCredentials(RequestTransformContext context, string token)
     {
         var authorization = TakeHeader(context, "Authorization");
         if (!StringValues.IsNullOrEmpty(authorization)

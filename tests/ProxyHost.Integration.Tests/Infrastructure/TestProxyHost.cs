@@ -49,10 +49,12 @@ public sealed class TestProxyHost : IAsyncDisposable
         string? token = Token,
         ITestOutputHelper? output = null,
         Action<SupervisionOptions>? supervision = null,
-        ILoggerProvider? logSignal = null)
+        ILoggerProvider? logSignal = null,
+        Action<ProxyHostOptions>? configureOptions = null)
     {
         var routesApplied = new RoutesAppliedSignal();
         var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = token, ConfigPath = configPath };
+        configureOptions?.Invoke(options);
         var app = ProxyHostApplication.Create(options, configFileRequired: true, configure: (builder, proxyHost) =>
         {
             builder.Logging.ClearProviders();
