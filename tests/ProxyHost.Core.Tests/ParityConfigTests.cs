@@ -80,3 +80,53 @@ public sealed class ParityConfigTests
             .Should().Equal("host_allowlist[1]", "host_allowlist[2]", "host_allowlist[3]");
     }
 }
+
+public sealed class ServerProcessCallbacksTests
+{
+    private static readonly ServerProcessContext Context = new()
+    {
+        ServerName = "app",
+        Port = 8123,
+        UnixSocket = null,
+        BaseUrl = "/b/",
+    };
+
+    [Fact]
+    public async Task Adapt_AskedArgs_ReceiveTheirValues()
+    {
+        var adapted = ServerProcessCallbacks.Adapt<IReadOnlyList<string>>((string base_url, int port, string unix_socket, string serverName) =>
+            new[] { base_url, port.ToString(System.Globalization.CultureInfo.InvariantCulture), unix_socket, serverName });
+
+        (await adapted(Context)).Should().Equal("/b/", "8123", "", "app");
+    }
+
+    [Fact]
+    public async Task Adapt_TaskAndValueTaskResults_AreAwaited()
+    {
+        var fromTask = ServerProcessCallbacks.Adapt<IReadOnlyDictionary<string, string>>(
+            async (ServerProcessContext c) => { await Task.Yield(); return new Dictionary<string, string> { ["a"] = c.ServerName }; });
+        var fromValueTask = ServerProcessCallbacks.Adapt<IReadOnlyDictionary<string, string>>(
+            (int port) => ValueTask.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string> { ["p"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+
+        (await fromTask(Context))["a"].Should().Be("app");
+        (await fromValueTask(Context))["p"].Should().Be("8123");
+    }
+
+    [Fact]
+    public void Adapt_UnknownParameter_ThrowsAtOnceNamingIt()
+    {
+        var adapt = () => ServerProcessCallbacks.Adapt<IReadOnlyList<string>>((string host) => new[] { host });
+
+        adapt.Should().Throw<ArgumentException>().WithMessage("*'String host'*port*unix_socket*base_url*");
+    }
+
+    [Fact]
+    public async Task Adapt_WrongResultType_FailsWithClearMessage()
+    {
+        var adapted = ServerProcessCallbacks.Adapt<IReadOnlyList<string>>(() => 42);
+
+        var run = async () => await adapted(Context);
+
+        await run.Should().ThrowAsync<InvalidOperationException>().WithMessage("*Int32*IReadOnlyList*");
+    }
+}

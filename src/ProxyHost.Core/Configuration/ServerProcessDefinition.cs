@@ -61,8 +61,22 @@ public sealed record ServerProcessDefinition
     /// </summary>
     public EquatableArray<string> ReadyStatus { get; init; } = EquatableArray<string>.Empty;
 
+    // --- callables (C# API; see ServerProcessCallbacks and ServerProcessDefinitionCallbackExtensions) ---
+
+    /// <summary>Computes the argv when the process starts; replaces <see cref="Command"/>. Its result is not template-expanded.</summary>
+    public Func<ServerProcessContext, ValueTask<IReadOnlyList<string>>>? CommandCallback { get; init; }
+
+    /// <summary>Computes variables when the process starts, added after <see cref="Environment"/> (winning on the same name).</summary>
+    public Func<ServerProcessContext, ValueTask<IReadOnlyDictionary<string, string>>>? EnvironmentCallback { get; init; }
+
+    /// <summary>Computes header overrides once per start, added after <see cref="RequestHeadersOverride"/> (winning on the same name).</summary>
+    public Func<ServerProcessContext, ValueTask<IReadOnlyDictionary<string, string>>>? RequestHeadersCallback { get; init; }
+
+    /// <summary>Maps a request path (after prefix stripping, decoded, without query) when <see cref="MapPath"/> has no exact entry.</summary>
+    public Func<string, string>? MapPathCallback { get; init; }
+
     /// <summary>True when ProxyHost starts and supervises a process for this server.</summary>
-    public bool IsManaged => !Command.IsEmpty;
+    public bool IsManaged => !Command.IsEmpty || CommandCallback is not null;
 
     /// <summary>The path a front-end opens, relative to the base URL.</summary>
     public string LauncherPath => LauncherEntry.PathInfo ?? Name + "/";

@@ -15,7 +15,7 @@ namespace ProxyHost.Proxy.Transforms;
 /// sees: mappath, context-path headers, header overrides (which the client cannot pre-empt) and none
 /// of ProxyHost's own credentials.
 /// </summary>
-internal sealed class ServerRequestTransform(string contextPath, bool absoluteUrl, EquatableMap mapPath, string? token)
+internal sealed class ServerRequestTransform(string contextPath, bool absoluteUrl, EquatableMap mapPath, string? token, Func<string, string>? mapPathCallback = null)
     : RequestTransform
 {
     private static readonly string[] ContextHeaders = ["X-Forwarded-Prefix", "X-Forwarded-Context", "X-ProxyContextPath"];
@@ -38,6 +38,11 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         if (mapPath.Count > 0 && mapPath.TryGetValue(context.Path.Value ?? "/", out var mapped))
         {
             context.Path = new PathString(mapped);
+            path = context.Path.ToUriComponent();
+        }
+        else if (mapPathCallback is not null && mapPathCallback(context.Path.Value ?? "/") is var result && result != (context.Path.Value ?? "/"))
+        {
+            context.Path = new PathString(result.StartsWith('/') ? result : "/" + result);
             path = context.Path.ToUriComponent();
         }
 

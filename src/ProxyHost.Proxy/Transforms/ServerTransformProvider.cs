@@ -30,7 +30,7 @@ internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOp
         }
 
         var contextPath = metadata[ProxyMetadata.ContextPath];
-        context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token));
+        context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token, definition.MapPathCallback));
         if (!definition.AbsoluteUrl)
         {
             context.ResponseTransforms.Add(new LocationRewriteTransform(contextPath));
