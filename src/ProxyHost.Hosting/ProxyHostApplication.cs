@@ -50,6 +50,7 @@ public static class ProxyHostApplication
             o.ArbitraryPorts = options.ArbitraryPorts;
             o.HostAllowlist = options.HostAllowlist;
             o.HostAllowed = options.HostAllowed;
+            o.ProxyRewriteResponse = options.ProxyRewriteResponse;
         });
         if (options.ConfigPath is not null)
         {

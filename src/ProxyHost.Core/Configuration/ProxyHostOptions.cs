@@ -38,6 +38,9 @@ public sealed class ProxyHostOptions
     /// <summary>When set, decides which hosts <c>proxy/&lt;host&gt;:&lt;port&gt;/</c> may reach, instead of the patterns.</summary>
     public Func<string, bool>? HostAllowed { get; set; }
 
+    /// <summary>Response rewriters for <c>proxy/…</c> traffic (jupyter-server-proxy's <c>non_service_rewrite_response</c>).</summary>
+    public IReadOnlyList<ResponseRewriter> ProxyRewriteResponse { get; set; } = [];
+
     /// <summary>Returns <paramref name="baseUrl"/> with exactly one leading and one trailing '/'.</summary>
     public static string NormalizeBaseUrl(string? baseUrl)
     {

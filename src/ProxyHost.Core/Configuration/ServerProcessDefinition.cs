@@ -75,6 +75,12 @@ public sealed record ServerProcessDefinition
     /// <summary>Maps a request path (after prefix stripping, decoded, without query) when <see cref="MapPath"/> has no exact entry.</summary>
     public Func<string, string>? MapPathCallback { get; init; }
 
+    /// <summary>
+    /// Functions that may change a response before the client sees it (<c>rewrite_response</c>, C# API), in order.
+    /// Only servers that set it are buffered; every other response streams.
+    /// </summary>
+    public EquatableArray<ResponseRewriter> RewriteResponse { get; init; } = EquatableArray<ResponseRewriter>.Empty;
+
     /// <summary>True when ProxyHost starts and supervises a process for this server.</summary>
     public bool IsManaged => !Command.IsEmpty || CommandCallback is not null;
 

@@ -34,4 +34,12 @@ public static class ServerProcessDefinitionCallbackExtensions
         ArgumentNullException.ThrowIfNull(mapPath);
         return definition with { MapPathCallback = mapPath };
     }
+
+    /// <summary>Adds response rewriters, run in order after any already set; the server's responses are then buffered.</summary>
+    public static ServerProcessDefinition WithRewriteResponse(this ServerProcessDefinition definition, params ResponseRewriter[] rewriters)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(rewriters);
+        return definition with { RewriteResponse = new([.. definition.RewriteResponse, .. rewriters]) };
+    }
 }

@@ -62,6 +62,11 @@ public sealed partial class ArbitraryPortProxy : IDisposable
             context.AddXForwardedHost();
             context.RequestTransforms.Add(new ArbitraryPortRequestTransform(token));
             context.ResponseTransforms.Add(new ArbitraryPortLocationTransform());
+            if (options.Value.ProxyRewriteResponse.Count > 0)
+            {
+                context.ResponseTransforms.Add(new RewriteResponseTransform(options.Value.ProxyRewriteResponse, static http =>
+                    http.Features.Get<ArbitraryPortTarget>() is { } target ? (target.Host, target.Port) : ("localhost", 0)));
+            }
         });
     }
 

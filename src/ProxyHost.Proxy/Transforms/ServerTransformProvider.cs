@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
+using ProxyHost.Proxy.Activation;
 using ProxyHost.Proxy.Routing;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -34,6 +35,11 @@ internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOp
         if (!definition.AbsoluteUrl)
         {
             context.ResponseTransforms.Add(new LocationRewriteTransform(contextPath));
+        }
+        if (!definition.RewriteResponse.IsEmpty)
+        {
+            context.ResponseTransforms.Add(new RewriteResponseTransform(definition.RewriteResponse, static http =>
+                http.Features.Get<IServerActivationFeature>()?.Server.Endpoint is { } endpoint ? ("localhost", endpoint.Port) : ("localhost", 0)));
         }
     }
 }
