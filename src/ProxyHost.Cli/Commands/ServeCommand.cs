@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
+using ProxyHost.Hosting.JupyterHub;
 using ProxyHost.Security;
 
 namespace ProxyHost.Cli.Commands;
@@ -77,11 +78,24 @@ internal sealed class ServeCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var options = ReadOptions(parseResult, out var configRequired);
+        var hub = ApplyJupyterHub(parseResult, options);
         var logLevel = parseResult.GetValue(_logLevel);
-        var app = ProxyHostApplication.Create(options, configRequired, (builder, _) => builder.Logging
-            .SetMinimumLevel(logLevel)
-            // A failed start (bad config, port in use) is reported by the CLI as one line; the host would log it again with a stack trace.
-            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical));
+        var app = ProxyHostApplication.Create(options, configRequired, (builder, proxyHost) =>
+        {
+            builder.Logging
+                .SetMinimumLevel(logLevel)
+                // A failed start (bad config, port in use) is reported by the CLI as one line; the host would log it again with a stack trace.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+            if (hub.ActivityUrl is not null)
+            {
+                proxyHost.AddJupyterHubActivity(o =>
+                {
+                    o.ActivityUrl = hub.ActivityUrl;
+                    o.ApiToken = hub.ApiToken;
+                    o.ServerName = hub.ServerName;
+                });
+            }
+        });
         await using (app.ConfigureAwait(false))
         {
             try
@@ -145,6 +159,30 @@ internal sealed class ServeCommand : Command
             ArbitraryPorts = !parseResult.GetValue(_noArbitraryPorts),
         };
     }
+
+    /// <summary>
+    /// Under JupyterHub (its variables set), the base URL, address and port come from the spawner unless
+    /// given on the command line.
+    /// </summary>
+    private JupyterHubEnvironment ApplyJupyterHub(ParseResult parseResult, ProxyHostOptions options)
+    {
+        var hub = JupyterHubEnvironment.Read(Environment.GetEnvironmentVariable);
+        if (hub.BaseUrl is { } baseUrl && IsImplicit(parseResult, _baseUrl))
+        {
+            options.BaseUrl = baseUrl;
+        }
+        if (hub.Address is { } address && IsImplicit(parseResult, _ip))
+        {
+            options.Address = address;
+        }
+        if (hub.Port is { } port && IsImplicit(parseResult, _port))
+        {
+            options.Port = port;
+        }
+        return hub;
+    }
+
+    private static bool IsImplicit(ParseResult parseResult, Option option) => parseResult.GetResult(option) is null or { Implicit: true };
 
     private static string PublicUrl(WebApplication app, ProxyHostOptions options)
     {

@@ -50,7 +50,8 @@ public sealed class TestProxyHost : IAsyncDisposable
         ITestOutputHelper? output = null,
         Action<SupervisionOptions>? supervision = null,
         ILoggerProvider? logSignal = null,
-        Action<ProxyHostOptions>? configureOptions = null)
+        Action<ProxyHostOptions>? configureOptions = null,
+        Action<IProxyHostBuilder>? configureHost = null)
     {
         var routesApplied = new RoutesAppliedSignal();
         var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = token, ConfigPath = configPath };
@@ -75,6 +76,7 @@ public sealed class TestProxyHost : IAsyncDisposable
             {
                 proxyHost.AddServerProcess(server);
             }
+            configureHost?.Invoke(proxyHost);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
