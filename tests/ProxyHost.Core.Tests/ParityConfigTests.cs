@@ -53,6 +53,17 @@ public sealed class ParityConfigTests
         ReadyStatus.Matches([], 500).Should().BeTrue();
     }
 
+    [Fact]
+    public void Parse_Plugins_StringOrListOfFolders()
+    {
+        ProxyHostConfigReader.Parse("""{"plugins": "plugins"}""", "t.json").PluginDirectories.Should().Equal("plugins");
+        ProxyHostConfigReader.Parse("""{"plugins": ["a", "/b"]}""", "t.json").PluginDirectories.Should().Equal("a", "/b");
+
+        var parse = () => ProxyHostConfigReader.Parse("""{"plugins": ["a", 1]}""", "t.json");
+
+        parse.Should().Throw<ConfigValidationException>().Which.Errors.Single().Location.Should().Be("plugins[1]");
+    }
+
     [Theory]
     [InlineData("localhost", true)]
     [InlineData("LOCALHOST", true)]

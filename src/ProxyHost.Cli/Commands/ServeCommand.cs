@@ -59,6 +59,12 @@ internal sealed class ServeCommand : Command
         Description = "Do not serve proxy/<port>/ (and its host and absolute forms) to ports that are not configured servers",
     };
 
+    private readonly Option<string[]> _plugins = new("--plugins")
+    {
+        Description = "A folder of plugin DLLs to load (repeatable); the config file's \"plugins\" key adds more",
+        HelpName = "DIR",
+    };
+
     public ServeCommand(ICliConsole console)
         : base("serve", "Serve the configured servers, starting each on its first request")
     {
@@ -72,6 +78,7 @@ internal sealed class ServeCommand : Command
         Options.Add(_noToken);
         Options.Add(_logLevel);
         Options.Add(_noArbitraryPorts);
+        Options.Add(_plugins);
         SetAction(ExecuteAsync);
     }
 
@@ -157,6 +164,7 @@ internal sealed class ServeCommand : Command
             Token = token,
             ConfigPath = ConfigPathOption.Resolve(configOption),
             ArbitraryPorts = !parseResult.GetValue(_noArbitraryPorts),
+            PluginDirectories = parseResult.GetValue(_plugins) ?? [],
         };
     }
 

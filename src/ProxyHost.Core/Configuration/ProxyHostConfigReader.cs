@@ -66,6 +66,7 @@ public static class ProxyHostConfigReader
 
         var servers = new List<ServerProcessDefinition>();
         IReadOnlyList<string>? hostAllowlist = null;
+        IReadOnlyList<string> plugins = [];
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -76,14 +77,36 @@ public static class ProxyHostConfigReader
                 case "host_allowlist":
                     hostAllowlist = ReadHostAllowlist(property.Value, errors);
                     break;
+                case "plugins":
+                    plugins = ReadPluginDirectories(property.Value, errors);
+                    break;
                 case "$schema":
                     break;
                 default:
-                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist)");
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins)");
                     break;
             }
         }
-        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist };
+        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins };
+    }
+
+    private static List<string> ReadPluginDirectories(JsonElement element, ConfigErrorCollector errors)
+    {
+        var items = element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().ToList() : [element];
+        var directories = new List<string>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].ValueKind == JsonValueKind.String && items[i].GetString() is { Length: > 0 } directory)
+            {
+                directories.Add(directory);
+            }
+            else
+            {
+                errors.Add(element.ValueKind == JsonValueKind.Array ? $"plugins[{i}]" : "plugins",
+                    $"expected a plugins folder path (or a list of them), got {Describe(items[i])}");
+            }
+        }
+        return directories;
     }
 
     private static List<string> ReadHostAllowlist(JsonElement element, ConfigErrorCollector errors)

@@ -10,4 +10,7 @@ public sealed record ProxyHostConfiguration
 
     /// <summary>The <c>host_allowlist</c> key: host patterns for <c>proxy/&lt;host&gt;:&lt;port&gt;/</c>; null when absent.</summary>
     public IReadOnlyList<string>? HostAllowlist { get; init; }
+
+    /// <summary>The <c>plugins</c> key: plugin folders, resolved against the config file's folder; read at start-up.</summary>
+    public IReadOnlyList<string> PluginDirectories { get; init; } = [];
 }

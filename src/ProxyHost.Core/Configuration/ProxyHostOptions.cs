@@ -41,6 +41,9 @@ public sealed class ProxyHostOptions
     /// <summary>Response rewriters for <c>proxy/…</c> traffic (jupyter-server-proxy's <c>non_service_rewrite_response</c>).</summary>
     public IReadOnlyList<ResponseRewriter> ProxyRewriteResponse { get; set; } = [];
 
+    /// <summary>Folders to load plugins from (<c>--plugins DIR</c>), besides those the config file names.</summary>
+    public IReadOnlyList<string> PluginDirectories { get; set; } = [];
+
     /// <summary>Returns <paramref name="baseUrl"/> with exactly one leading and one trailing '/'.</summary>
     public static string NormalizeBaseUrl(string? baseUrl)
     {
