@@ -95,10 +95,15 @@ public static class Program
         var warmedUpAt = DateTime.UtcNow.AddMilliseconds(options.Int("warmup-ms", 0));
         app.MapGet("/health", () => DateTime.UtcNow >= warmedUpAt ? Results.Text("healthy") : Results.StatusCode(503));
         app.MapGet("/pid", () => Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        app.MapPost("/exit/{code:int}", (int code) =>
+        app.MapPost("/exit/{code:int}", (HttpContext context, int code) =>
         {
             Console.WriteLine($"crashing with {code}");
-            _ = Task.Run(() => Environment.Exit(code));
+            // Exit once the answer is sent, so the caller is not left with a reset connection.
+            context.Response.OnCompleted(() =>
+            {
+                _ = Task.Run(() => Environment.Exit(code));
+                return Task.CompletedTask;
+            });
             return Results.Text("exiting");
         });
         app.MapGet("/argv", () => Results.Json(args, DummyJson.Default.StringArray));
