@@ -49,6 +49,26 @@ public sealed class JupyterHubTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Activity_ServerWithUpdateLastActivityFalse_DoesNotCount()
+    {
+        await using var backend = await TestBackend.StartTcpAsync();
+        await using var host = await TestProxyHost.StartAsync(
+            [new ServerProcessDefinition { Name = "quiet", Port = backend.Port, UpdateLastActivity = false },
+             new ServerProcessDefinition { Name = "busy", Port = backend.Port }],
+            output: output,
+            configureHost: proxyHost => proxyHost.AddJupyterHubActivity(o => o.ActivityUrl = new Uri("http://127.0.0.1:9/activity")));
+        using var client = host.CreateClient();
+        var activity = host.App.Services.GetRequiredService<LastRequestActivity>();
+
+        (await client.GetAsync("quiet/")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var afterQuiet = activity.Last;
+        (await client.GetAsync("busy/")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        afterQuiet.Should().BeNull();
+        activity.Last.Should().NotBeNull();
+    }
+
+    [Fact]
     public void Environment_ServiceVariables_GiveBaseUrlAddressPortAndActivity()
     {
         var variables = new Dictionary<string, string>

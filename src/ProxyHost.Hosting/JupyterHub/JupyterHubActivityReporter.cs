@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ProxyHost.Catalog;
+using ProxyHost.Configuration;
 
 namespace ProxyHost.Hosting.JupyterHub;
 
@@ -36,18 +38,34 @@ internal sealed class LastRequestActivity(TimeProvider time)
 
     public void Touch() => Interlocked.Exchange(ref _lastTicks, time.GetUtcNow().UtcTicks);
 
-    /// <summary>Records every request before anything else runs.</summary>
-    public sealed class StartupFilter(LastRequestActivity activity) : IStartupFilter
+    /// <summary>Records every request before anything else runs, except those to servers with <c>update_last_activity: false</c>.</summary>
+    public sealed class StartupFilter(LastRequestActivity activity, IServerProcessCatalog catalog, IOptions<ProxyHostOptions> options) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use((context, nextMiddleware) =>
             {
-                activity.Touch();
+                if (!IsQuietServer(context.Request.Path.Value ?? ""))
+                {
+                    activity.Touch();
+                }
                 return nextMiddleware(context);
             });
             next(app);
         };
+
+        private bool IsQuietServer(string path)
+        {
+            var baseUrl = options.Value.BaseUrl;
+            if (!path.StartsWith(baseUrl, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+            var rest = path[baseUrl.Length..];
+            var slash = rest.IndexOf('/', StringComparison.Ordinal);
+            var name = slash < 0 ? rest : rest[..slash];
+            return name.Length > 0 && catalog.Current.Find(name) is { UpdateLastActivity: false };
+        }
     }
 }
 
