@@ -24,6 +24,7 @@ public static class CliApplication
             ServerActionCommand.Start(console),
             ServerActionCommand.Stop(console),
             ServerActionCommand.Restart(console),
+            new LauncherCommand(console),
         };
         return root;
     }

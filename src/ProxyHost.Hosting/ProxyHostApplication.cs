@@ -47,10 +47,19 @@ public static class ProxyHostApplication
             o.BaseUrl = options.BaseUrl;
             o.Token = options.Token;
             o.ConfigPath = options.ConfigPath;
+            o.ArbitraryPorts = options.ArbitraryPorts;
+            o.HostAllowlist = options.HostAllowlist;
+            o.HostAllowed = options.HostAllowed;
+            o.ProxyRewriteResponse = options.ProxyRewriteResponse;
+            o.PluginDirectories = options.PluginDirectories;
         });
         if (options.ConfigPath is not null)
         {
             proxyHost.LoadFromJsonFile(options.ConfigPath, configFileRequired);
+        }
+        foreach (var directory in PluginDirectories(options))
+        {
+            proxyHost.AddPlugins(directory);
         }
         configure?.Invoke(builder, proxyHost);
 
@@ -58,5 +67,25 @@ public static class ProxyHostApplication
         app.UseProxyHost();
         app.MapProxyHost();
         return app;
+    }
+
+    /// <summary>
+    /// <c>--plugins</c> folders, then the config file's <c>plugins</c> (relative to the file). Plugins are
+    /// loaded once at start-up; a later change to the key needs a restart.
+    /// </summary>
+    private static IEnumerable<string> PluginDirectories(ProxyHostOptions options)
+    {
+        foreach (var directory in options.PluginDirectories)
+        {
+            yield return Path.GetFullPath(directory);
+        }
+        if (options.ConfigPath is { } configPath && File.Exists(configPath))
+        {
+            var configDirectory = Path.GetDirectoryName(Path.GetFullPath(configPath))!;
+            foreach (var directory in ProxyHostConfigReader.ReadFile(configPath).PluginDirectories)
+            {
+                yield return Path.GetFullPath(directory, configDirectory);
+            }
+        }
     }
 }

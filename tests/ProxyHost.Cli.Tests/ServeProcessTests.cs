@@ -113,6 +113,11 @@ public sealed partial class ServeProcessTests : IDisposable
         }
         start.Environment.Remove("PROXYHOST_TOKEN");
         start.Environment.Remove("PROXYHOST_CONFIG");
+        // Tests may themselves run under JupyterHub; serve would take its address from the Hub's variables.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("JUPYTERHUB_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
         return Process.Start(start)!;
     }
 

@@ -96,7 +96,7 @@ public sealed class ProxyHostConfigReaderTests
     [InlineData("""{"servers": {"a/b": {"command": ["a"]}}}""", "servers.a/b", "not a valid server name")]
     [InlineData("""{"servers": {"Lab": {"command": ["a"]}, "lab": {"command": ["b"]}}}""", "servers.lab", "more than once")]
     [InlineData("""{"servers": []}""", "servers", "expected an object")]
-    [InlineData("""{"server": {}}""", "server", "unknown key (known top-level keys: servers)")]
+    [InlineData("""{"server": {}}""", "server", "unknown key (known top-level keys: servers")]
     [InlineData("""[]""", "", "must hold a JSON object")]
     public void Parse_BadConfig_NamesFileKeyAndProblem(string json, string location, string problem)
     {

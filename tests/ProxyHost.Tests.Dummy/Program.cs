@@ -14,7 +14,7 @@ namespace ProxyHost.Tests.Dummy;
 
 /// <summary>
 /// A real program for tests to supervise and proxy to. Subcommands:
-/// <c>http --port P | --unix-socket PATH [--delay-ms N] [--crash-after-ms N] [--exit-code N] [--ignore-sigterm] [--spawn-child PIDFILE] [--print N]</c>,
+/// <c>http --port P | --unix-socket PATH [--delay-ms N] [--crash-after-ms N] [--exit-code N] [--ignore-sigterm] [--spawn-child PIDFILE] [--print N] [--warmup-ms N]</c>,
 /// <c>tcp-echo --port P | --unix-socket PATH</c>, <c>never-listen</c>, <c>exit --code N [--print N]</c>, <c>daemonize PIDFILE</c>.
 /// </summary>
 public static class Program
@@ -93,6 +93,9 @@ public static class Program
         var app = builder.Build();
         app.UseWebSockets();
         app.MapGet("/", () => "dummy ok");
+        // --warmup-ms N: /health answers 503 until N ms after the listener starts, then 200.
+        var warmedUpAt = DateTime.UtcNow.AddMilliseconds(options.Int("warmup-ms", 0));
+        app.MapGet("/health", () => DateTime.UtcNow >= warmedUpAt ? Results.Text("healthy") : Results.StatusCode(503));
         app.MapGet("/pid", () => Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         app.MapPost("/exit/{code:int}", (HttpContext context, int code) =>
         {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
 using ProxyHost.Proxy.Activity;
+using ProxyHost.Hosting.JupyterHub;
 using ProxyHost.Security;
 
 namespace ProxyHost.Cli.Commands;
@@ -60,6 +61,17 @@ internal sealed class ServeCommand : Command
         HelpName = "SECONDS",
     };
 
+    private readonly Option<bool> _noArbitraryPorts = new("--no-arbitrary-ports")
+    {
+        Description = "Do not serve proxy/<port>/ (and its host and absolute forms) to ports that are not configured servers",
+    };
+
+    private readonly Option<string[]> _plugins = new("--plugins")
+    {
+        Description = "A folder of plugin DLLs to load (repeatable); the config file's \"plugins\" key adds more",
+        HelpName = "DIR",
+    };
+
     public ServeCommand(ICliConsole console)
         : base("serve", "Serve the configured servers, starting each on its first request")
     {
@@ -73,12 +85,15 @@ internal sealed class ServeCommand : Command
         Options.Add(_noToken);
         Options.Add(_logLevel);
         Options.Add(_shutdownNoActivityTimeout);
+        Options.Add(_noArbitraryPorts);
+        Options.Add(_plugins);
         SetAction(ExecuteAsync);
     }
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var options = ReadOptions(parseResult, out var configRequired);
+        var hub = ApplyJupyterHub(parseResult, options);
         var logLevel = parseResult.GetValue(_logLevel);
         var shutdownAfter = parseResult.GetValue(_shutdownNoActivityTimeout) switch
         {
@@ -86,13 +101,22 @@ internal sealed class ServeCommand : Command
             > 0 and var seconds => TimeSpan.FromSeconds(seconds),
             var seconds => throw new CliUsageException($"--shutdown-no-activity-timeout: {seconds} is not a number of seconds greater than 0"),
         };
-        var app = ProxyHostApplication.Create(options, configRequired, (builder, _) =>
+        var app = ProxyHostApplication.Create(options, configRequired, (builder, proxyHost) =>
         {
             builder.Logging
                 .SetMinimumLevel(logLevel)
                 // A failed start (bad config, port in use) is reported by the CLI as one line; the host would log it again with a stack trace.
                 .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
             builder.Services.Configure<ActivityOptions>(o => o.ShutdownNoActivityTimeout = shutdownAfter);
+            if (hub.ActivityUrl is not null)
+            {
+                proxyHost.AddJupyterHubActivity(o =>
+                {
+                    o.ActivityUrl = hub.ActivityUrl;
+                    o.ApiToken = hub.ApiToken;
+                    o.ServerName = hub.ServerName;
+                });
+            }
         });
         await using (app.ConfigureAwait(false))
         {
@@ -154,8 +178,34 @@ internal sealed class ServeCommand : Command
             BaseUrl = parseResult.GetValue(_baseUrl)!,
             Token = token,
             ConfigPath = ConfigPathOption.Resolve(configOption),
+            ArbitraryPorts = !parseResult.GetValue(_noArbitraryPorts),
+            PluginDirectories = parseResult.GetValue(_plugins) ?? [],
         };
     }
+
+    /// <summary>
+    /// Under JupyterHub (its variables set), the base URL, address and port come from the spawner unless
+    /// given on the command line.
+    /// </summary>
+    private JupyterHubEnvironment ApplyJupyterHub(ParseResult parseResult, ProxyHostOptions options)
+    {
+        var hub = JupyterHubEnvironment.Read(Environment.GetEnvironmentVariable);
+        if (hub.BaseUrl is { } baseUrl && IsImplicit(parseResult, _baseUrl))
+        {
+            options.BaseUrl = baseUrl;
+        }
+        if (hub.Address is { } address && IsImplicit(parseResult, _ip))
+        {
+            options.Address = address;
+        }
+        if (hub.Port is { } port && IsImplicit(parseResult, _port))
+        {
+            options.Port = port;
+        }
+        return hub;
+    }
+
+    private static bool IsImplicit(ParseResult parseResult, Option option) => parseResult.GetResult(option) is null or { Implicit: true };
 
     private static string PublicUrl(WebApplication app, ProxyHostOptions options)
     {

@@ -65,6 +65,8 @@ public static class ProxyHostConfigReader
         }
 
         var servers = new List<ServerProcessDefinition>();
+        IReadOnlyList<string>? hostAllowlist = null;
+        IReadOnlyList<string> plugins = [];
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -72,14 +74,67 @@ public static class ProxyHostConfigReader
                 case "servers":
                     servers = ReadServers(property.Value, errors);
                     break;
+                case "host_allowlist":
+                    hostAllowlist = ReadHostAllowlist(property.Value, errors);
+                    break;
+                case "plugins":
+                    plugins = ReadPluginDirectories(property.Value, errors);
+                    break;
                 case "$schema":
                     break;
                 default:
-                    errors.Add(property.Name, "unknown key (known top-level keys: servers)");
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins)");
                     break;
             }
         }
-        return new ProxyHostConfiguration { Servers = servers };
+        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins };
+    }
+
+    private static List<string> ReadPluginDirectories(JsonElement element, ConfigErrorCollector errors)
+    {
+        var items = element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().ToList() : [element];
+        var directories = new List<string>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i].ValueKind == JsonValueKind.String && items[i].GetString() is { Length: > 0 } directory)
+            {
+                directories.Add(directory);
+            }
+            else
+            {
+                errors.Add(element.ValueKind == JsonValueKind.Array ? $"plugins[{i}]" : "plugins",
+                    $"expected a plugins folder path (or a list of them), got {Describe(items[i])}");
+            }
+        }
+        return directories;
+    }
+
+    private static List<string> ReadHostAllowlist(JsonElement element, ConfigErrorCollector errors)
+    {
+        var patterns = new List<string>();
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("host_allowlist", $"expected a list of host patterns such as [\"localhost\", \"*.cluster.local\", \"10.0.0.0/8\"], got {Describe(element)}");
+            return patterns;
+        }
+        var index = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var at = $"host_allowlist[{index++}]";
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                errors.Add(at, $"expected a string, got {Describe(item)}");
+            }
+            else if (Configuration.HostAllowlist.Validate(item.GetString()!) is { } problem)
+            {
+                errors.Add(at, problem);
+            }
+            else
+            {
+                patterns.Add(item.GetString()!);
+            }
+        }
+        return patterns;
     }
 
     private static List<ServerProcessDefinition> ReadServers(JsonElement element, ConfigErrorCollector errors)

@@ -7,4 +7,10 @@ public sealed record ProxyHostConfiguration
 
     /// <summary>Server-process definitions, in file order (the launcher shows them in this order).</summary>
     public IReadOnlyList<ServerProcessDefinition> Servers { get; init; } = [];
+
+    /// <summary>The <c>host_allowlist</c> key: host patterns for <c>proxy/&lt;host&gt;:&lt;port&gt;/</c>; null when absent.</summary>
+    public IReadOnlyList<string>? HostAllowlist { get; init; }
+
+    /// <summary>The <c>plugins</c> key: plugin folders, resolved against the config file's folder; read at start-up.</summary>
+    public IReadOnlyList<string> PluginDirectories { get; init; } = [];
 }

@@ -26,6 +26,24 @@ public sealed class ProxyHostOptions
     /// <summary>The config file to read and watch; null serves only servers added in code.</summary>
     public string? ConfigPath { get; set; }
 
+    /// <summary>Whether <c>&lt;base_url&gt;proxy/&lt;port&gt;/</c> and its host and absolute forms are served (on by default, as in jupyter-server-proxy).</summary>
+    public bool ArbitraryPorts { get; set; } = true;
+
+    /// <summary>
+    /// Host patterns <c>proxy/&lt;host&gt;:&lt;port&gt;/</c> may reach (see <see cref="Configuration.HostAllowlist"/>);
+    /// a config file's <c>host_allowlist</c> replaces it.
+    /// </summary>
+    public IReadOnlyList<string> HostAllowlist { get; set; } = Configuration.HostAllowlist.Default;
+
+    /// <summary>When set, decides which hosts <c>proxy/&lt;host&gt;:&lt;port&gt;/</c> may reach, instead of the patterns.</summary>
+    public Func<string, bool>? HostAllowed { get; set; }
+
+    /// <summary>Response rewriters for <c>proxy/…</c> traffic (jupyter-server-proxy's <c>non_service_rewrite_response</c>).</summary>
+    public IReadOnlyList<ResponseRewriter> ProxyRewriteResponse { get; set; } = [];
+
+    /// <summary>Folders to load plugins from (<c>--plugins DIR</c>), besides those the config file names.</summary>
+    public IReadOnlyList<string> PluginDirectories { get; set; } = [];
+
     /// <summary>Returns <paramref name="baseUrl"/> with exactly one leading and one trailing '/'.</summary>
     public static string NormalizeBaseUrl(string? baseUrl)
     {

@@ -13,6 +13,7 @@ internal static class ServerDefinitionReader
         "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
         "websocket_idle_timeout", "websocket_ping_interval",
         "idle_timeout",
+        "ready_check_path", "ready_status",
     ];
 
     private static readonly IReadOnlyList<string> LauncherKeys = ["enabled", "icon_path", "title", "path_info", "category"];
@@ -48,6 +49,8 @@ internal static class ServerDefinitionReader
                 "websocket_idle_timeout" => definition with { WebSocketIdleTimeout = ReadOptionalSeconds(value, at, errors) },
                 "websocket_ping_interval" => definition with { WebSocketPingInterval = ReadOptionalSeconds(value, at, errors) },
                 "idle_timeout" => definition with { IdleTimeout = ReadIdleTimeout(value, at, errors) },
+                "ready_check_path" => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
+                "ready_status" => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
                 _ => Unknown(definition, at, errors),
             };
         }
@@ -257,6 +260,40 @@ internal static class ServerDefinitionReader
         }
         errors.Add(at, $"expected a string, got {ProxyHostConfigReader.Describe(value)}");
         return null;
+    }
+
+    private static string ReadReadyCheckPath(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is { } path && path.StartsWith('/') && !path.Contains('#', StringComparison.Ordinal))
+        {
+            return path;
+        }
+        errors.Add(at, $"expected a path starting with '/' such as \"/api/status\", got {ProxyHostConfigReader.Describe(value)}");
+        return "/";
+    }
+
+    private static EquatableArray<string> ReadReadyStatus(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        var items = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : [value];
+        var patterns = new List<string>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var itemAt = value.ValueKind == JsonValueKind.Array ? $"{at}[{i}]" : at;
+            var text = item.ValueKind switch
+            {
+                JsonValueKind.Number => item.GetRawText(),
+                JsonValueKind.String => item.GetString()!,
+                _ => null,
+            };
+            if (text is null || !ReadyStatus.TryParse(text, out _, out _))
+            {
+                errors.Add(itemAt, $"expected a status such as 200, a class such as \"2xx\" or a range such as \"200-399\" (or a list of them), got {ProxyHostConfigReader.Describe(item)}");
+                continue;
+            }
+            patterns.Add(text);
+        }
+        return new EquatableArray<string>(patterns);
     }
 
     private static LauncherEntry ReadLauncherEntry(JsonElement value, string at, ConfigErrorCollector errors)

@@ -65,8 +65,37 @@ public sealed record ServerProcessDefinition
     /// <summary>Stop the process after this long without proxied traffic (it starts again on the next request); null never stops it.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
+    /// <summary>The path the readiness request asks for (<c>ready_check_path</c>); jupyter-server-proxy always uses <c>/</c>.</summary>
+    public string ReadyCheckPath { get; init; } = "/";
+
+    /// <summary>
+    /// Statuses of the readiness request that mean ready (<c>ready_status</c>, see <see cref="Configuration.ReadyStatus"/>);
+    /// empty means any response, as in jupyter-server-proxy.
+    /// </summary>
+    public EquatableArray<string> ReadyStatus { get; init; } = EquatableArray<string>.Empty;
+
+    // --- callables (C# API; see ServerProcessCallbacks and ServerProcessDefinitionCallbackExtensions) ---
+
+    /// <summary>Computes the argv when the process starts; replaces <see cref="Command"/>. Its result is not template-expanded.</summary>
+    public Func<ServerProcessContext, ValueTask<IReadOnlyList<string>>>? CommandCallback { get; init; }
+
+    /// <summary>Computes variables when the process starts, added after <see cref="Environment"/> (winning on the same name).</summary>
+    public Func<ServerProcessContext, ValueTask<IReadOnlyDictionary<string, string>>>? EnvironmentCallback { get; init; }
+
+    /// <summary>Computes header overrides once per start, added after <see cref="RequestHeadersOverride"/> (winning on the same name).</summary>
+    public Func<ServerProcessContext, ValueTask<IReadOnlyDictionary<string, string>>>? RequestHeadersCallback { get; init; }
+
+    /// <summary>Maps a request path (after prefix stripping, decoded, without query) when <see cref="MapPath"/> has no exact entry.</summary>
+    public Func<string, string>? MapPathCallback { get; init; }
+
+    /// <summary>
+    /// Functions that may change a response before the client sees it (<c>rewrite_response</c>, C# API), in order.
+    /// Only servers that set it are buffered; every other response streams.
+    /// </summary>
+    public EquatableArray<ResponseRewriter> RewriteResponse { get; init; } = EquatableArray<ResponseRewriter>.Empty;
+
     /// <summary>True when ProxyHost starts and supervises a process for this server.</summary>
-    public bool IsManaged => !Command.IsEmpty;
+    public bool IsManaged => !Command.IsEmpty || CommandCallback is not null;
 
     /// <summary>The path a front-end opens, relative to the base URL.</summary>
     public string LauncherPath => LauncherEntry.PathInfo ?? Name + "/";

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
+using ProxyHost.Proxy.ArbitraryPorts;
 
 namespace ProxyHost.Hosting.Configuration;
 
@@ -11,7 +12,8 @@ namespace ProxyHost.Hosting.Configuration;
 /// the servers keep running on the last good definitions.
 /// </summary>
 internal sealed partial class ConfigFileCatalogLoader(
-    ConfigFileSource source, ServerDefinitionSources sources, InMemoryServerProcessCatalog catalog, ILogger<ConfigFileCatalogLoader> logger)
+    ConfigFileSource source, ServerDefinitionSources sources, InMemoryServerProcessCatalog catalog, ILogger<ConfigFileCatalogLoader> logger,
+    HostAllowlistSource hostAllowlist)
     : IHostedService, IDisposable
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
@@ -88,6 +90,7 @@ internal sealed partial class ConfigFileCatalogLoader(
         {
             throw new ConfigValidationException([new ConfigError(source.Path, "servers." + clash.Name, "this server is already defined in code")]);
         }
+        hostAllowlist.FromConfigFile = configuration.HostAllowlist;
         return catalog.Update([.. sources.CodeDefined, .. configuration.Servers]);
     }
 

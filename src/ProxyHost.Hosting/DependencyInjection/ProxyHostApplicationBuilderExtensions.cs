@@ -31,6 +31,8 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapProxyHostPages();
         endpoints.MapServerApi();
         endpoints.MapProxyHostMetrics();
+        endpoints.MapLauncherEndpoints();
+        endpoints.MapArbitraryPortProxy();
         return endpoints;
     }
 }

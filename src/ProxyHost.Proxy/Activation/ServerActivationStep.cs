@@ -35,6 +35,13 @@ public sealed partial class ServerActivationStep(
             return;
         }
 
+        if (LeavesContextPath(context, metadata[ProxyMetadata.ContextPath]))
+        {
+            await ErrorPage.WriteAsync(context, StatusCodes.Status404NotFound, "Not found",
+                "The path's '..' segments lead out of the server it names; ProxyHost does not resolve them into another server.");
+            return;
+        }
+
         // ASP.NET's catch-all route also matches the bare context path; tools expect the trailing slash.
         if (context.Request.Path.Value?.EndsWith('/') == false
             && string.Equals(context.Request.Path.Value, metadata[ProxyMetadata.ContextPath], StringComparison.OrdinalIgnoreCase))
@@ -94,6 +101,38 @@ public sealed partial class ServerActivationStep(
             await ErrorPage.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
                 $"'{name}' did not answer this request ({Describe(error.Error)}). It may have crashed or closed the connection; try again.");
         }
+    }
+
+    /// <summary>
+    /// ASP.NET resolves <c>..</c> (also <c>%2e%2e</c>) before routing, so <c>/a/%2e%2e/b/x</c> would reach
+    /// server b. True when the path as sent does not start with the matched server's context path.
+    /// </summary>
+    private static bool LeavesContextPath(HttpContext context, string contextPath)
+    {
+        var raw = ForwardedTarget.RawTarget(context);
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? raw : raw[..query];
+        if (!ForwardedTarget.HasDotSegment(path))
+        {
+            return false;
+        }
+        var decoded = Uri.UnescapeDataString(path);
+        return !decoded.StartsWith(contextPath + "/", StringComparison.OrdinalIgnoreCase)
+            || ForwardedTarget.HasDotSegment(decoded[contextPath.Length..]) && !ResolvesWithin(decoded[(contextPath.Length + 1)..]);
+    }
+
+    private static bool ResolvesWithin(string relative)
+    {
+        var depth = 0;
+        foreach (var segment in relative.Split('/'))
+        {
+            depth += segment switch { ".." => -1, "." or "" => 0, _ => 1 };
+            if (depth < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void RedirectToSlash(HttpContext context)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProxyHost.Proxy.Activation;
 using ProxyHost.Proxy.Activity;
 using ProxyHost.Proxy.RawSockets;
+using ProxyHost.Proxy.ArbitraryPorts;
 using ProxyHost.Proxy.Routing;
 using ProxyHost.Proxy.Transforms;
 using ProxyHost.Proxy.Transports;
@@ -30,6 +31,8 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ServerActivationStep>();
         services.TryAddSingleton<RawSocketBridge>();
         services.TryAddSingleton<ProxyHost.Proxy.Pages.StartingPage>();
+        services.TryAddSingleton<HostAllowlistSource>();
+        services.TryAddSingleton<ArbitraryPortProxy>();
         services.AddServerActivityTracking();
         services.AddServerProcessMetrics();
         return services;

@@ -15,7 +15,7 @@ namespace ProxyHost.Proxy.Transforms;
 /// sees: mappath, context-path headers, header overrides (which the client cannot pre-empt) and none
 /// of ProxyHost's own credentials.
 /// </summary>
-internal sealed class ServerRequestTransform(string contextPath, bool absoluteUrl, EquatableMap mapPath, string? token)
+internal sealed class ServerRequestTransform(string contextPath, bool absoluteUrl, EquatableMap mapPath, string? token, Func<string, string>? mapPathCallback = null)
     : RequestTransform
 {
     private static readonly string[] ContextHeaders = ["X-Forwarded-Prefix", "X-Forwarded-Context", "X-ProxyContextPath"];
@@ -35,24 +35,29 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         }
         context.ProxyRequest.Options.Set(EndpointConnector.ActivityServerOption, activation.Server.Name);
 
+        string? path = null;
         if (mapPath.Count > 0 && mapPath.TryGetValue(context.Path.Value ?? "/", out var mapped))
         {
             context.Path = new PathString(mapped);
+            path = context.Path.ToUriComponent();
+        }
+        else if (mapPathCallback is not null && mapPathCallback(context.Path.Value ?? "/") is var result && result != (context.Path.Value ?? "/"))
+        {
+            context.Path = new PathString(result.StartsWith('/') ? result : "/" + result);
+            path = context.Path.ToUriComponent();
         }
 
-        foreach (var header in ContextHeaders)
-        {
-            RemoveHeader(context, header);
-            if (!absoluteUrl)
-            {
-                AddHeader(context, header, contextPath);
-            }
-        }
+        SetContextHeaders(context, absoluteUrl ? null : contextPath);
 
         if (token is not null)
         {
             StripCredentials(context, token);
         }
+
+        // Set the URI ourselves (YARP builds it only when a transform has not) from the target as sent,
+        // so encodings reach the backend unchanged.
+        path ??= ForwardedTarget.RawPath(context.HttpContext, absoluteUrl ? null : contextPath) ?? context.Path.ToUriComponent();
+        context.ProxyRequest.RequestUri = new Uri(context.DestinationPrefix + path + ForwardedTarget.Query(context.HttpContext, token));
 
         foreach (var (name, value) in activation.Server.RequestHeaders)
         {
@@ -66,7 +71,21 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         ? "http://localhost"
         : "http://127.0.0.1:" + endpoint.Port.ToString(CultureInfo.InvariantCulture);
 
-    private static void StripCredentials(RequestTransformContext context, string token)
+    /// <summary>Replaces any client-sent context headers with <paramref name="contextPath"/>, or just removes them when it is null.</summary>
+    internal static void SetContextHeaders(RequestTransformContext context, string? contextPath)
+    {
+        foreach (var header in ContextHeaders)
+        {
+            RemoveHeader(context, header);
+            if (contextPath is not null)
+            {
+                AddHeader(context, header, contextPath);
+            }
+        }
+    }
+
+    /// <summary>Removes ProxyHost's own Authorization header and auth cookie; the query token is left to <see cref="ForwardedTarget.Query"/>.</summary>
+    internal static void StripCredentials(RequestTransformContext context, string token)
     {
         var authorization = TakeHeader(context, "Authorization");
         if (!StringValues.IsNullOrEmpty(authorization)
@@ -79,12 +98,6 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         if (!StringValues.IsNullOrEmpty(cookies) && WithoutAuthCookie(cookies.ToString()) is { Length: > 0 } kept)
         {
             AddHeader(context, "Cookie", kept);
-        }
-
-        if (context.Query.Collection.TryGetValue(ProxyHostCredentials.QueryParameter, out var queryToken)
-            && ProxyHostCredentials.IsToken(queryToken.ToString(), token))
-        {
-            context.Query.Collection.Remove(ProxyHostCredentials.QueryParameter);
         }
     }
 

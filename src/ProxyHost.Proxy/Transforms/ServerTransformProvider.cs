@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Options;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
+using ProxyHost.Proxy.Activation;
 using ProxyHost.Proxy.Routing;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace ProxyHost.Proxy.Transforms;
 
-/// <summary>Adds <see cref="ServerRequestTransform"/> to every server route, built once per route generation.</summary>
+/// <summary>
+/// Adds <see cref="ServerRequestTransform"/> to every server route and <see cref="LocationRewriteTransform"/>
+/// to prefix-stripped ones, built once per route generation.
+/// </summary>
 internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOptions<ProxyHostOptions> options) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
@@ -27,7 +31,16 @@ internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOp
         }
 
         var contextPath = metadata[ProxyMetadata.ContextPath];
-        context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token));
+        context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token, definition.MapPathCallback));
+        if (!definition.AbsoluteUrl)
+        {
+            context.ResponseTransforms.Add(new LocationRewriteTransform(contextPath));
+        }
+        if (!definition.RewriteResponse.IsEmpty)
+        {
+            context.ResponseTransforms.Add(new RewriteResponseTransform(definition.RewriteResponse, static http =>
+                http.Features.Get<IServerActivationFeature>()?.Server.Endpoint is { } endpoint ? ("localhost", endpoint.Port) : ("localhost", 0)));
+        }
         context.ResponseTransforms.Add(new WebSocketRefusalTransform());
     }
 }

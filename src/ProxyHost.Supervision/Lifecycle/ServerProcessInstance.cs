@@ -164,7 +164,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
     {
         if (!Definition.IsManaged)
         {
-            return Task.FromResult(GetUnmanagedServer());
+            return GetUnmanagedServerAsync(cancellationToken);
         }
         Task<ActiveServer> ready;
         lock (_lock)
@@ -279,11 +279,15 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
             RenderedCommand rendered;
             try
             {
-                rendered = Render(endpoint);
+                rendered = await RenderAsync(endpoint, cancellationToken).ConfigureAwait(false);
             }
             catch (FormatException ex)
             {
                 return Fail(run, ServerUnavailableReason.InvalidDefinition, ex.Message, null, ex);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return Fail(run, ServerUnavailableReason.InvalidDefinition, $"server '{Name}': a callback failed: {ex.Message}", null, ex);
             }
 
             var restarts = Interlocked.Increment(ref _launches) - 1;
@@ -327,12 +331,13 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
 
     private async Task<RunOutcome> SuperviseAsync(Run run, RunningProcess process, ServerEndpoint endpoint, RenderedCommand rendered, CancellationToken cancellationToken)
     {
-        var probe = Definition.RawSocketProxy ? (IReadinessProbe)_services.ConnectProbe : _services.HttpProbe;
         using (var readiness = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var probing = _readinessPipeline.ExecuteAsync(
-                static (state, token) => state.Probe.ProbeAsync(state.Endpoint, token),
-                (Probe: probe, Endpoint: endpoint),
+                static (state, token) => state.Definition.RawSocketProxy
+                    ? state.Services.ConnectProbe.ProbeAsync(state.Endpoint, token)
+                    : state.Services.HttpProbe.ProbeAsync(state.Endpoint, state.Definition.ReadyCheckPath, state.Definition.ReadyStatus, token),
+                (Services: _services, Definition, Endpoint: endpoint),
                 readiness.Token).AsTask();
             var first = await Task.WhenAny(probing, process.Exited).ConfigureAwait(false);
             if (first != probing)
@@ -496,23 +501,60 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         return (ServerEndpoint.Tcp(port), null);
     }
 
-    private RenderedCommand Render(ServerEndpoint endpoint)
+    private async Task<RenderedCommand> RenderAsync(ServerEndpoint endpoint, CancellationToken cancellationToken)
     {
         var values = new TemplateValues(endpoint.Port, endpoint.UnixSocketPath ?? "", _services.BaseUrl);
+        var context = CallbackContext(endpoint, cancellationToken);
         var argv = new List<string>(Definition.Command.Count);
-        for (var i = 0; i < Definition.Command.Count; i++)
+        if (Definition.CommandCallback is { } commandCallback)
         {
-            argv.Add(Expand(Definition.Command[i], values, $"command[{i}]"));
+            // A callback already has the values; its result is used as is (jupyter-server-proxy formats it once more).
+            argv.AddRange(await commandCallback(context).ConfigureAwait(false));
+            if (argv.Count == 0)
+            {
+                throw new FormatException($"server '{Name}': the command callback returned no arguments");
+            }
         }
-        var environment = Definition.Environment.Select(e => KeyValuePair.Create(e.Key, (string?)Expand(e.Value, values, $"environment '{e.Key}'")));
-        return new RenderedCommand(ProcessCommand.FromArgv(argv).WithEnvironment(environment), RenderHeaders(values));
+        else
+        {
+            for (var i = 0; i < Definition.Command.Count; i++)
+            {
+                argv.Add(Expand(Definition.Command[i], values, $"command[{i}]"));
+            }
+        }
+        var environment = Definition.Environment.Select(e => KeyValuePair.Create(e.Key, (string?)Expand(e.Value, values, $"environment '{e.Key}'"))).ToList();
+        if (Definition.EnvironmentCallback is { } environmentCallback)
+        {
+            environment.AddRange((await environmentCallback(context).ConfigureAwait(false)).Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)));
+        }
+        return new RenderedCommand(ProcessCommand.FromArgv(argv).WithEnvironment(environment), await RenderHeadersAsync(endpoint, values, cancellationToken).ConfigureAwait(false));
     }
 
-    private FrozenDictionary<string, string> RenderHeaders(TemplateValues values) =>
-        Definition.RequestHeadersOverride.ToFrozenDictionary(
-            h => h.Key,
-            h => Expand(h.Value, values, $"request header '{h.Key}'"),
-            StringComparer.OrdinalIgnoreCase);
+    private ServerProcessContext CallbackContext(ServerEndpoint endpoint, CancellationToken cancellationToken) => new()
+    {
+        ServerName = Name,
+        Port = endpoint.Port,
+        UnixSocket = endpoint.UnixSocketPath,
+        BaseUrl = _services.BaseUrl,
+        CancellationToken = cancellationToken,
+    };
+
+    private async Task<FrozenDictionary<string, string>> RenderHeadersAsync(ServerEndpoint endpoint, TemplateValues values, CancellationToken cancellationToken)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, template) in Definition.RequestHeadersOverride)
+        {
+            headers[name] = Expand(template, values, $"request header '{name}'");
+        }
+        if (Definition.RequestHeadersCallback is { } callback)
+        {
+            foreach (var (name, value) in await callback(CallbackContext(endpoint, cancellationToken)).ConfigureAwait(false))
+            {
+                headers[name] = value;
+            }
+        }
+        return headers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
 
     private string Expand(string template, TemplateValues values, string location)
     {
@@ -526,7 +568,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         }
     }
 
-    private ActiveServer GetUnmanagedServer()
+    private async Task<ActiveServer> GetUnmanagedServerAsync(CancellationToken cancellationToken)
     {
         if (_active is { } active)
         {
@@ -539,11 +581,16 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         }
         try
         {
-            active = new ActiveServer(Name, endpoint, RenderHeaders(new TemplateValues(endpoint.Port, endpoint.UnixSocketPath ?? "", _services.BaseUrl)));
+            var values = new TemplateValues(endpoint.Port, endpoint.UnixSocketPath ?? "", _services.BaseUrl);
+            active = new ActiveServer(Name, endpoint, await RenderHeadersAsync(endpoint, values, cancellationToken).ConfigureAwait(false));
         }
         catch (FormatException ex)
         {
             throw new ServerUnavailableException(Name, ServerUnavailableReason.InvalidDefinition, ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new ServerUnavailableException(Name, ServerUnavailableReason.InvalidDefinition, $"server '{Name}': the request headers callback failed: {ex.Message}", ex);
         }
         _active = active;
         return active;

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using ProxyHost.Configuration;
 using ProxyHost.Supervision.Endpoints;
 
 namespace ProxyHost.Supervision.Readiness;
 
 /// <summary>
 /// GET / over TCP or the Unix socket, as jupyter-server-proxy does: any HTTP response of any status
-/// means ready, a connection error means not yet. Redirects are not followed.
+/// means ready, a connection error means not yet. Redirects are not followed. A server's
+/// <c>ready_check_path</c> and <c>ready_status</c> change the path and which statuses count.
 /// </summary>
 public sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
 {
@@ -31,21 +33,30 @@ public sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
     /// <summary>The longest one attempt may take (jupyter-server-proxy uses 5 s).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    public async ValueTask<bool> ProbeAsync(ServerEndpoint endpoint, CancellationToken cancellationToken)
+    public ValueTask<bool> ProbeAsync(ServerEndpoint endpoint, CancellationToken cancellationToken) =>
+        ProbeAsync(endpoint, "/", [], cancellationToken);
+
+    /// <summary>
+    /// GET <paramref name="path"/>; ready when the status matches <paramref name="readyStatus"/> (see
+    /// <see cref="ReadyStatus"/>; empty means any status).
+    /// </summary>
+    public async ValueTask<bool> ProbeAsync(ServerEndpoint endpoint, string path, IReadOnlyList<string> readyStatus, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(readyStatus);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(AttemptTimeout);
-        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.IsUnixSocket ? "http://localhost/" : $"http://127.0.0.1:{endpoint.Port}/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, (endpoint.IsUnixSocket ? "http://localhost" : $"http://127.0.0.1:{endpoint.Port}") + path);
         request.Headers.ConnectionClose = true;
-        if (endpoint.UnixSocketPath is { } path)
+        if (endpoint.UnixSocketPath is { } socketPath)
         {
-            request.Options.Set(SocketPathKey, path);
+            request.Options.Set(SocketPathKey, socketPath);
         }
         try
         {
             using var response = await _client.SendAsync(request, attempt.Token).ConfigureAwait(false);
-            return true;
+            return ReadyStatus.Matches(readyStatus, (int)response.StatusCode);
         }
         catch (HttpRequestException)
         {

@@ -102,7 +102,36 @@ public sealed class TestBackend : IAsyncDisposable
             }
         });
         app.MapGet("/redirect", () => Results.Redirect("/target"));
-        app.Map("/{**rest}", (HttpContext context) => Results.Json(RequestReport.From(context.Request)));
+        app.MapGet("/gzip", async context =>
+        {
+            context.Response.ContentType = "text/plain";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await context.Response.Body.WriteAsync(GzipBody);
+        });
+        app.Map("/{**rest}", (HttpContext context) =>
+        {
+            // ?redirect_to=LOCATION[&status=N] on any path: a redirecting server.
+            if (context.Request.Query.TryGetValue("redirect_to", out var location))
+            {
+                context.Response.StatusCode = int.Parse(context.Request.Query["status"].FirstOrDefault() ?? "302");
+                context.Response.Headers.Location = location.ToString();
+                return Results.Empty;
+            }
+            return Results.Json(RequestReport.From(context.Request));
+        });
+    }
+
+    /// <summary>What <c>/gzip</c> sends: "hello gzip" compressed, with <c>Content-Encoding: gzip</c>.</summary>
+    public static readonly byte[] GzipBody = Compress("hello gzip");
+
+    private static byte[] Compress(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Optimal))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+        return buffer.ToArray();
     }
 
     /// <summary>
@@ -173,11 +202,17 @@ public sealed class TestBackend : IAsyncDisposable
 /// <summary>What a backend saw of a request, as JSON.</summary>
 public sealed record RequestReport(string Method, string Path, string Query, Dictionary<string, string> Headers)
 {
+    /// <summary>The request target exactly as it arrived on the wire (path and query, still percent-encoded).</summary>
+    public string RawTarget { get; init; } = "";
+
     public static RequestReport From(HttpRequest request) => new(
         request.Method,
         request.Path.Value ?? "",
         request.QueryString.Value ?? "",
-        request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+        request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase))
+    {
+        RawTarget = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "",
+    };
 
     public string? Header(string name) => Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 }

@@ -50,10 +50,13 @@ public sealed class TestProxyHost : IAsyncDisposable
         ITestOutputHelper? output = null,
         Action<SupervisionOptions>? supervision = null,
         ILoggerProvider? logSignal = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<ProxyHostOptions>? configureOptions = null,
+        Action<IProxyHostBuilder>? configureHost = null)
     {
         var routesApplied = new RoutesAppliedSignal();
         var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = token, ConfigPath = configPath };
+        configureOptions?.Invoke(options);
         var app = ProxyHostApplication.Create(options, configFileRequired: true, configure: (builder, proxyHost) =>
         {
             builder.Logging.ClearProviders();
@@ -75,6 +78,7 @@ public sealed class TestProxyHost : IAsyncDisposable
             {
                 proxyHost.AddServerProcess(server);
             }
+            configureHost?.Invoke(proxyHost);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

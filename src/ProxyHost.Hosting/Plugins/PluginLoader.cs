@@ -1,0 +1,80 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using ProxyHost.Plugins;
+
+namespace ProxyHost.Hosting.Plugins;
+
+/// <summary>One plugin instance and the file it came from.</summary>
+public sealed record LoadedPlugin(string File, IProxyHostPlugin Plugin);
+
+/// <summary>
+/// Finds plugins explicitly: every <c>*.dll</c> directly in a plugins folder, and <c>NAME/NAME.dll</c> in its
+/// subfolders (a NuGet-packed library's <c>lib/&lt;tfm&gt;</c> copied there with its dependencies). Each
+/// plugin gets its own load context; ProxyHost's and the framework's assemblies are shared so the
+/// plugin's <see cref="IProxyHostPlugin"/> is ProxyHost's. A file that fails to load is skipped with a
+/// warning naming it.
+/// </summary>
+public static class PluginLoader
+{
+    public static IReadOnlyList<LoadedPlugin> Load(string directory, ICollection<string> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(warnings);
+        var plugins = new List<LoadedPlugin>();
+        if (!Directory.Exists(directory))
+        {
+            warnings.Add($"plugins folder {directory} does not exist; no plugins loaded from it");
+            return plugins;
+        }
+
+        var files = Directory.GetFiles(directory, "*.dll").Order(StringComparer.Ordinal)
+            .Concat(Directory.GetDirectories(directory).Order(StringComparer.Ordinal)
+                .Select(d => Path.Combine(d, Path.GetFileName(d) + ".dll")).Where(File.Exists));
+        foreach (var file in files)
+        {
+            try
+            {
+                var context = new PluginLoadContext(Path.GetFullPath(file));
+                var assembly = context.LoadFromAssemblyPath(Path.GetFullPath(file));
+                var found = 0;
+                foreach (var type in assembly.GetExportedTypes().Where(IsPlugin))
+                {
+                    plugins.Add(new LoadedPlugin(file, (IProxyHostPlugin)Activator.CreateInstance(type)!));
+                    found++;
+                }
+                if (found == 0)
+                {
+                    warnings.Add($"plugin {file} skipped: it has no public class implementing {nameof(IProxyHostPlugin)} with a parameterless constructor");
+                }
+            }
+            catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException
+                or TypeLoadException or TargetInvocationException or MissingMethodException or IOException)
+            {
+                warnings.Add($"plugin {file} skipped: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}");
+            }
+        }
+        return plugins;
+    }
+
+    private static bool IsPlugin(Type type) =>
+        type is { IsClass: true, IsAbstract: false } && typeof(IProxyHostPlugin).IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null;
+
+    private sealed class PluginLoadContext(string path) : AssemblyLoadContext(Path.GetFileNameWithoutExtension(path), isCollectible: false)
+    {
+        private readonly AssemblyDependencyResolver _resolver = new(path);
+
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            // Share whatever the host already has (ProxyHost.*, ASP.NET, YARP): one IProxyHostPlugin type.
+            if (Default.Assemblies.Any(a => AssemblyName.ReferenceMatchesDefinition(assemblyName, a.GetName()))
+                || assemblyName.Name?.StartsWith("ProxyHost.", StringComparison.Ordinal) == true)
+            {
+                return null;
+            }
+            return _resolver.ResolveAssemblyToPath(assemblyName) is { } resolved ? LoadFromAssemblyPath(resolved) : null;
+        }
+
+        protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>
+            _resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is { } resolved ? LoadUnmanagedDllFromPath(resolved) : IntPtr.Zero;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using ProxyHost.Security;
+
+namespace ProxyHost.Proxy.Transforms;
+
+/// <summary>
+/// The path and query a backend receives, built from the request target as the client sent it so that
+/// percent-encodings survive unchanged: <c>%2F</c> stays <c>%2F</c> (ASP.NET's decoded path cannot
+/// tell it from a literal "%2F"), <c>%3F</c> and <c>%23</c> stay in the path, <c>+</c> in the query
+/// stays <c>+</c>. Only ProxyHost's own <c>token</c> parameter is removed from the query.
+/// </summary>
+internal static class ForwardedTarget
+{
+    /// <summary>
+    /// The still-encoded path after <paramref name="stripPrefix"/> (null to keep the full path), or null
+    /// when the raw path cannot be used: it held dot segments that ASP.NET resolved, or does not start
+    /// with the prefix. Callers then fall back to the decoded path.
+    /// </summary>
+    public static string? RawPath(HttpContext context, string? stripPrefix)
+    {
+        var raw = RawTarget(context);
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? raw : raw[..query];
+        if (path.Length == 0 || path[0] != '/' || HasDotSegment(path))
+        {
+            return null;
+        }
+        if (stripPrefix is null)
+        {
+            return path;
+        }
+        if (!path.StartsWith(stripPrefix, StringComparison.OrdinalIgnoreCase)
+            || (path.Length > stripPrefix.Length && path[stripPrefix.Length] != '/'))
+        {
+            return null;
+        }
+        var rest = path[stripPrefix.Length..];
+        return rest.Length == 0 ? "/" : rest;
+    }
+
+    /// <summary>The raw query (with its '?', or empty) minus a <c>token</c> parameter equal to <paramref name="token"/>.</summary>
+    public static string Query(HttpContext context, string? token)
+    {
+        var query = context.Request.QueryString.Value ?? "";
+        if (token is null || query.Length == 0 || !query.Contains(ProxyHostCredentials.QueryParameter + "=", StringComparison.Ordinal))
+        {
+            return query;
+        }
+
+        var kept = new StringBuilder();
+        foreach (var pair in query[1..].Split('&'))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var isOurs = equals > 0
+                && Unescape(pair[..equals]) == ProxyHostCredentials.QueryParameter
+                && ProxyHostCredentials.IsToken(Unescape(pair[(equals + 1)..]), token);
+            if (!isOurs)
+            {
+                kept.Append(kept.Length == 0 ? '?' : '&').Append(pair);
+            }
+        }
+        return kept.ToString();
+    }
+
+    /// <summary>True when the raw path has a <c>.</c> or <c>..</c> segment, plain or percent-encoded.</summary>
+    public static bool HasDotSegment(string rawPath)
+    {
+        foreach (var segment in rawPath.Split('/'))
+        {
+            if (segment.Length is > 0 and <= 6 && Unescape(segment) is "." or "..")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static string RawTarget(HttpContext context) =>
+        context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
+            ? raw
+            : context.Request.PathBase + context.Request.Path + context.Request.QueryString;
+
+    private static string Unescape(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
+}
