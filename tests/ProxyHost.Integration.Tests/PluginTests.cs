@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,36 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
         server["launcher_entry"]!["title"]!.GetValue<string>().Should().Be("Hello (from a plugin)");
         host.App.Services.GetServices<IHostedService>().Select(s => s.GetType().Name).Should().Contain("HelloPluginService");
         (await warning.Logged.DefaultTimeout()).Should().Contain("broken.dll").And.Contain("skipped");
+    }
+
+    [Fact]
+    public async Task PluginsFolder_NuGetPackage_IsUnpackedAndLoaded()
+    {
+        var package = Path.Combine(_plugins.FullName, "HelloPlugin.1.0.0.nupkg");
+        using (var archive = ZipFile.Open(package, ZipArchiveMode.Create))
+        {
+            var nuspec = archive.CreateEntry("HelloPlugin.nuspec");
+            await using (var writer = new StreamWriter(nuspec.Open()))
+            {
+                await writer.WriteAsync("""
+                    <?xml version="1.0" encoding="utf-8"?>
+                    <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+                      <metadata><id>HelloPlugin</id><version>1.0.0</version><authors>t</authors><description>d</description></metadata>
+                    </package>
+                    """);
+            }
+            archive.CreateEntryFromFile(Path.Combine(ExamplePluginOutput(), "HelloPlugin.dll"), "lib/net10.0/HelloPlugin.dll");
+        }
+        await File.WriteAllTextAsync(Path.Combine(_plugins.FullName, "Broken.1.0.0.nupkg"), "not a zip");
+        var warning = new LogEventSignal(400);
+
+        await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
+            configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
+        using var client = host.CreateClient();
+        var info = JsonNode.Parse(await client.GetStringAsync("server-proxy/servers-info"))!;
+
+        info["server_processes"]!.AsArray().Single()!["name"]!.GetValue<string>().Should().Be("hello-plugin");
+        (await warning.Logged.DefaultTimeout()).Should().Contain("Broken.1.0.0.nupkg").And.Contain("skipped");
     }
 
     private static string ExamplePluginOutput()

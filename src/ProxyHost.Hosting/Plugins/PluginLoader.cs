@@ -8,8 +8,9 @@ namespace ProxyHost.Hosting.Plugins;
 public sealed record LoadedPlugin(string File, IProxyHostPlugin Plugin);
 
 /// <summary>
-/// Finds plugins explicitly: every <c>*.dll</c> directly in a plugins folder, and <c>NAME/NAME.dll</c> in its
-/// subfolders (a NuGet-packed library's <c>lib/&lt;tfm&gt;</c> copied there with its dependencies). Each
+/// Finds plugins explicitly: every <c>*.dll</c> directly in a plugins folder, <c>NAME/NAME.dll</c> in its
+/// subfolders (a library copied there with its dependencies), and every <c>*.nupkg</c> (a NuGet-packed
+/// library, unpacked by <see cref="NuGetPackageExtractor"/>). Each
 /// plugin gets its own load context; ProxyHost's and the framework's assemblies are shared so the
 /// plugin's <see cref="IProxyHostPlugin"/> is ProxyHost's. A file that fails to load is skipped with a
 /// warning naming it.
@@ -30,12 +31,13 @@ public static class PluginLoader
         var files = Directory.GetFiles(directory, "*.dll").Order(StringComparer.Ordinal)
             .Concat(Directory.GetDirectories(directory).Order(StringComparer.Ordinal)
                 .Select(d => Path.Combine(d, Path.GetFileName(d) + ".dll")).Where(File.Exists));
-        foreach (var file in files)
+        foreach (var file in files.Concat(Directory.GetFiles(directory, "*.nupkg").Order(StringComparer.Ordinal)))
         {
             try
             {
-                var context = new PluginLoadContext(Path.GetFullPath(file));
-                var assembly = context.LoadFromAssemblyPath(Path.GetFullPath(file));
+                var path = file.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase) ? NuGetPackageExtractor.Extract(file) : Path.GetFullPath(file);
+                var context = new PluginLoadContext(path);
+                var assembly = context.LoadFromAssemblyPath(path);
                 var found = 0;
                 foreach (var type in assembly.GetExportedTypes().Where(IsPlugin))
                 {
@@ -48,7 +50,7 @@ public static class PluginLoader
                 }
             }
             catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException
-                or TypeLoadException or TargetInvocationException or MissingMethodException or IOException)
+                or TypeLoadException or TargetInvocationException or MissingMethodException or IOException or InvalidDataException)
             {
                 warnings.Add($"plugin {file} skipped: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}");
             }
