@@ -123,9 +123,7 @@ public sealed partial class ServerActivationStep(
     /// </summary>
     private static bool LeavesContextPath(HttpContext context, string contextPath)
     {
-        var raw = ForwardedTarget.RawTarget(context);
-        var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = query < 0 ? raw : raw[..query];
+        var path = ForwardedTarget.AsSentPath(context);
         if (!ForwardedTarget.HasDotSegment(path))
         {
             return false;
