@@ -60,6 +60,7 @@ public sealed partial class ArbitraryPortProxy : IDisposable
             context.AddXForwardedFor();
             context.AddXForwardedProto();
             context.AddXForwardedHost();
+            context.RequestTransforms.Add(ConnectionHeaderTransform.Instance);
             context.RequestTransforms.Add(new ArbitraryPortRequestTransform(token));
             context.ResponseTransforms.Add(new ArbitraryPortLocationTransform());
             if (options.Value.ProxyRewriteResponse.Count > 0)
