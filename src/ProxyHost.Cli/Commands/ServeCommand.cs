@@ -182,18 +182,22 @@ internal sealed class ServeCommand : Command
             throw new CliUsageException($"--port: {port} is not a port number from 0 to 65535");
         }
 
-        var token = ReadToken(parseResult, out tokenFileWarning);
+        string? token = null;
+        tokenFileWarning = null;
         if (parseResult.GetValue(_noToken))
         {
             if (parseResult.GetValue(_token) is not null || parseResult.GetValue(_tokenFile) is not null)
             {
                 throw new CliUsageException("--no-token cannot be used with --token or --token-file");
             }
-            token = null;
         }
-        else if (string.IsNullOrWhiteSpace(token))
+        else
         {
-            token = ProxyHostCredentials.Generate();
+            token = ReadToken(parseResult, out tokenFileWarning);
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                token = ProxyHostCredentials.Generate();
+            }
         }
 
         var configOption = parseResult.GetValue(_config);
