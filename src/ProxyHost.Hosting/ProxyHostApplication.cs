@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ProxyHost.Configuration;
+using ProxyHost.Hosting.Security;
 
 namespace ProxyHost.Hosting;
 
@@ -34,11 +35,7 @@ public static class ProxyHostApplication
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             .AddFilter("Yarp", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(20));
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(options.Address, options.Port);
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ApplyProxyHostLimits(options));
 
         var proxyHost = builder.Services.AddProxyHost(o =>
         {
@@ -52,6 +49,9 @@ public static class ProxyHostApplication
             o.HostAllowed = options.HostAllowed;
             o.ProxyRewriteResponse = options.ProxyRewriteResponse;
             o.PluginDirectories = options.PluginDirectories;
+            o.AllowedOrigins = options.AllowedOrigins;
+            o.MetricsWithoutAuth = options.MetricsWithoutAuth;
+            o.Limits = options.Limits;
         });
         if (options.ConfigPath is not null)
         {

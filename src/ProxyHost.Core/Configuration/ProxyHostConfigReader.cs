@@ -50,6 +50,10 @@ public static class ProxyHostConfigReader
 
         using (document)
         {
+            if (JsonStringCheck.FindUnreadable(document.RootElement) is { } unreadable)
+            {
+                throw new ConfigValidationException([new ConfigError(source, unreadable, "a \\u escape in this string is half of a surrogate pair; write the whole character")]);
+            }
             var errors = new ConfigErrorCollector(source);
             var configuration = ReadRoot(document.RootElement, errors);
             return errors.Count == 0 ? configuration : throw new ConfigValidationException(errors.ToList());

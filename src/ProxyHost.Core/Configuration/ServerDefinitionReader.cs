@@ -13,6 +13,7 @@ internal static class ServerDefinitionReader
         "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
         "websocket_idle_timeout", "websocket_ping_interval",
         "idle_timeout",
+        "max_request_body_size",
         "ready_check_path", "ready_status",
     ];
 
@@ -49,6 +50,7 @@ internal static class ServerDefinitionReader
                 "websocket_idle_timeout" => definition with { WebSocketIdleTimeout = ReadOptionalSeconds(value, at, errors) },
                 "websocket_ping_interval" => definition with { WebSocketPingInterval = ReadOptionalSeconds(value, at, errors) },
                 "idle_timeout" => definition with { IdleTimeout = ReadIdleTimeout(value, at, errors) },
+                "max_request_body_size" => definition with { MaxRequestBodySize = ReadByteCount(value, at, errors) },
                 "ready_check_path" => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
                 "ready_status" => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
                 _ => Unknown(definition, property.Name, at, errors),
@@ -189,6 +191,20 @@ internal static class ServerDefinitionReader
             return TimeSpan.FromSeconds(seconds);
         }
         errors.Add(at, $"expected a number of seconds greater than 0, or null for never, got {ProxyHostConfigReader.Describe(value)}");
+        return null;
+    }
+
+    private static long? ReadByteCount(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var bytes) && bytes > 0)
+        {
+            return bytes;
+        }
+        errors.Add(at, $"expected a whole number of bytes greater than 0 (for example 104857600 for 100 MiB), or null for the host's limit, got {ProxyHostConfigReader.Describe(value)}");
         return null;
     }
 

@@ -77,6 +77,14 @@ internal static class ForwardedTarget
         return false;
     }
 
+    /// <summary>The path of <see cref="RawTarget"/>: as sent, still encoded, dot segments unresolved.</summary>
+    public static string AsSentPath(HttpContext context)
+    {
+        var raw = RawTarget(context);
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? raw : raw[..query];
+    }
+
     public static string RawTarget(HttpContext context) =>
         context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
             ? raw
