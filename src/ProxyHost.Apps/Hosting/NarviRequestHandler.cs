@@ -157,7 +157,7 @@ internal sealed partial class NarviRequestHandler(AppServiceRegistry registry)
             var info = new FileInfo(file);
             if (!info.Exists)
             {
-                return false;
+                continue; // unlike Narvi, a later root may still have it
             }
             var contentType = ContentTypes.TryGetContentType(file, out var type) ? type : MediaTypeNames.Application.Octet;
             var tag = new EntityTagHeaderValue($"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");

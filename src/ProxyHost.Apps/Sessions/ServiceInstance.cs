@@ -339,7 +339,10 @@ internal sealed partial class ServiceInstance
     private T? Guard<T>(Func<T> function, string what)
     {
         T? result = default;
-        Guard(() => result = function(), what);
+        Guard(() =>
+        {
+            result = function();
+        }, what);
         return result;
     }
 
