@@ -24,12 +24,13 @@ public sealed class AppServiceRegistry : IInstanceHost, IAsyncDisposable
     private readonly List<RegisteredApp> _appOrder = [];
     private readonly Lock _gate = new();
     private MetricsMonitor? _monitor;
+    private int _disposed;
 
     public AppServiceRegistry(NarviOptions? options = null)
     {
         Options = options ?? new NarviOptions();
         Logger = Options.LoggerFactory.CreateLogger("ProxyHost.Apps");
-        Metrics = new MetricsStore(Options.MonitoringRetention);
+        Metrics = new MetricsStore(() => Options.MonitoringRetention);
     }
 
     public NarviOptions Options { get; }
@@ -89,8 +90,9 @@ public sealed class AppServiceRegistry : IInstanceHost, IAsyncDisposable
     }
 
     /// <summary>Registers a frontend; <paramref name="appParameters"/> go to the browser in <c>session_connected</c>.</summary>
+    /// <param name="title">A display name for launchers (ProxyHost's launcher page); the app name when null.</param>
     public RegisteredApp RegisterApp(string appName, RegisteredService service, object? appParameters = null,
-        IEnumerable<ResourceRoot>? resourceRoots = null, string? serviceChooserAppName = null)
+        IEnumerable<ResourceRoot>? resourceRoots = null, string? serviceChooserAppName = null, string? title = null)
     {
         CheckName(appName, nameof(appName));
         ArgumentNullException.ThrowIfNull(service);
@@ -100,7 +102,7 @@ public sealed class AppServiceRegistry : IInstanceHost, IAsyncDisposable
             throw new ArgumentException("app parameters must be a JSON object", nameof(appParameters));
         }
         var json = parameters.ValueKind == JsonValueKind.Object ? parameters.GetRawText() : "{}";
-        var app = new RegisteredApp(appName, service, json, [.. resourceRoots ?? []], serviceChooserAppName);
+        var app = new RegisteredApp(appName, service, json, [.. resourceRoots ?? []], serviceChooserAppName, title ?? appName);
         lock (_gate)
         {
             if (!_apps.TryAdd((service.Workspace, appName), app))
@@ -204,6 +206,10 @@ public sealed class AppServiceRegistry : IInstanceHost, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         if (_monitor is not null)
         {
             await _monitor.DisposeAsync().ConfigureAwait(false);

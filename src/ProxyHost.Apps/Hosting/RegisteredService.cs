@@ -63,8 +63,9 @@ public sealed class RegisteredService
 /// <summary>A web-application frontend bound to one service (returned by <c>RegisterApp</c>).</summary>
 public sealed class RegisteredApp
 {
-    internal RegisteredApp(string name, RegisteredService service, string appParametersJson, IReadOnlyList<ResourceRoot> resourceRoots, string? serviceChooserAppName)
+    internal RegisteredApp(string name, RegisteredService service, string appParametersJson, IReadOnlyList<ResourceRoot> resourceRoots, string? serviceChooserAppName, string title)
     {
+        Title = title;
         Name = name;
         Service = service;
         AppParametersJson = appParametersJson;
@@ -73,6 +74,9 @@ public sealed class RegisteredApp
     }
 
     public string Name { get; }
+
+    /// <summary>What launchers show; the app name unless given.</summary>
+    public string Title { get; }
 
     public string Workspace => Service.Workspace;
 

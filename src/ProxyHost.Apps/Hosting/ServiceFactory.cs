@@ -32,13 +32,13 @@ internal sealed class ServiceFactory
     public Type Type { get; }
 
     /// <summary>Binds <paramref name="className"/> (full name, or a unique simple name) to <paramref name="parameters"/> (a JSON object).</summary>
-    /// <exception cref="ArgumentException">No such class, no usable constructor, or a parameter is missing, unknown or of the wrong type.</exception>
+    /// <exception cref="ServiceBindingException">No such class, no usable constructor, or a parameter is missing, unknown or of the wrong type.</exception>
     public static ServiceFactory Bind(string className, JsonElement parameters)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(className);
         if (parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
         {
-            throw new ArgumentException($"the parameters of {className} must be a JSON object, not {parameters.ValueKind}");
+            throw new ServiceBindingException($"the parameters of {className} must be a JSON object, not {parameters.ValueKind}", "parameters");
         }
         var type = FindType(className);
         var given = parameters.ValueKind == JsonValueKind.Object
@@ -50,10 +50,10 @@ internal sealed class ServiceFactory
             .ToList();
         if (constructors.Count == 0)
         {
-            throw new ArgumentException($"{type.FullName} has no public constructor whose first parameter is {nameof(IWebAppServices)}");
+            throw new ServiceBindingException($"{type.FullName} has no public constructor whose first parameter is {nameof(IWebAppServices)}", "class");
         }
 
-        string? firstProblem = null;
+        ServiceBindingException? firstProblem = null;
         foreach (var constructor in constructors)
         {
             var rest = constructor.GetParameters()[1..];
@@ -66,10 +66,10 @@ internal sealed class ServiceFactory
                 return new ServiceFactory(type, constructor, arguments);
             }
             firstProblem ??= missing.Count > 0
-                ? $"{type.FullName} needs parameter(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} (its constructor takes {Describe(rest)})"
-                : $"{type.FullName} has no parameter(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))} (its constructor takes {Describe(rest)})";
+                ? new ServiceBindingException($"{type.FullName} needs parameter(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} (its constructor takes {Describe(rest)})", "parameters")
+                : new ServiceBindingException($"{type.FullName} has no parameter(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))} (its constructor takes {Describe(rest)})", "parameters." + unknown[0]);
         }
-        throw new ArgumentException(firstProblem);
+        throw firstProblem!;
     }
 
     /// <summary>Constructs a new app object; parameters are converted afresh, so instances never share mutable values.</summary>
@@ -93,8 +93,9 @@ internal sealed class ServiceFactory
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {
-            throw new ArgumentException(
-                $"{parameter.Member.DeclaringType!.FullName}: parameter '{parameter.Name}' expects {TypeName(parameter.ParameterType)}, got {value.Value.GetRawText()}");
+            throw new ServiceBindingException(
+                $"{parameter.Member.DeclaringType!.FullName}: parameter '{parameter.Name}' expects {TypeName(parameter.ParameterType)}, got {value.Value.GetRawText()}",
+                "parameters." + parameter.Name);
         }
     }
 
@@ -113,8 +114,8 @@ internal sealed class ServiceFactory
         return bySimpleName switch
         {
             [var single] => single,
-            [] => throw new ArgumentException($"no class '{className}' in the loaded assemblies (give its full name, and the assembly that holds it)"),
-            _ => throw new ArgumentException($"class name '{className}' is ambiguous: {string.Join(", ", bySimpleName.Select(t => t.FullName))}; give the full name"),
+            [] => throw new ServiceBindingException($"no class '{className}' in the loaded assemblies (give its full name, and the assembly that holds it)", "class"),
+            _ => throw new ServiceBindingException($"class name '{className}' is ambiguous: {string.Join(", ", bySimpleName.Select(t => t.FullName))}; give the full name", "class"),
         };
     }
 
@@ -138,4 +139,10 @@ internal sealed class ServiceFactory
     private static string TypeName(Type type) => Nullable.GetUnderlyingType(type) is { } inner ? TypeName(inner) + "?" : type.IsGenericType
         ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>"
         : type.Name;
+}
+
+/// <summary>A service class or its parameters cannot be used; <see cref="Key"/> says which (<c>class</c>, <c>parameters</c>, <c>parameters.NAME</c>).</summary>
+public sealed class ServiceBindingException(string message, string key) : ArgumentException(message)
+{
+    public string Key { get; } = key;
 }

@@ -7,7 +7,7 @@ namespace ProxyHost.Apps.Monitoring;
 /// Metrics samples per instance, newest first, kept for the retention window (null: as long as the instance
 /// runs). Samples of instances that are gone are dropped with them, so nothing grows without a bound.
 /// </summary>
-internal sealed class MetricsStore(TimeSpan? retention)
+internal sealed class MetricsStore(Func<TimeSpan?> retention)
 {
     private readonly Dictionary<InstanceKey, LinkedList<(double Time, JsonObject? Metrics)>> _samples = [];
     private readonly Lock _gate = new();
@@ -23,7 +23,7 @@ internal sealed class MetricsStore(TimeSpan? retention)
                 _samples[key] = list = new LinkedList<(double, JsonObject?)>();
             }
             list.AddFirst((seconds, sample));
-            if (retention is { } window)
+            if (retention() is { } window)
             {
                 var oldest = seconds - window.TotalSeconds;
                 while (list.Count > 1 && list.Last!.Value.Time < oldest)
