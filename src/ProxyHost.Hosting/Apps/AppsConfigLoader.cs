@@ -16,10 +16,12 @@ namespace ProxyHost.Hosting.Apps;
 /// stops start-up. The section is read once; a change needs a restart.
 /// </summary>
 internal sealed class AppsConfigLoader(
-    AppServiceRegistry registry, IOptions<ProxyHostOptions> options, IEnumerable<AppServicesConfigurator> configurators) : IHostedService
+    AppServiceRegistry registry, IOptions<ProxyHostOptions> options, IEnumerable<AppServicesConfigurator> configurators, IHostApplicationLifetime lifetime)
+    : IHostedService
 {
     public const string MountName = "narvi";
     private static readonly TimeSpan DefaultMonitorInterval = TimeSpan.FromSeconds(5);
+    private Task? _closing;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,6 +41,8 @@ internal sealed class AppsConfigLoader(
         {
             configurator.Configure(registry);
         }
+        // Sessions are closed before Kestrel stops, or its graceful shutdown would wait for every open websocket.
+        lifetime.ApplicationStopping.Register(() => _closing ??= registry.DisposeAsync().AsTask());
         try
         {
             await registry.StartAsync().ConfigureAwait(false);
@@ -50,7 +54,7 @@ internal sealed class AppsConfigLoader(
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await registry.DisposeAsync().ConfigureAwait(false);
+    public async Task StopAsync(CancellationToken cancellationToken) => await (_closing ?? registry.DisposeAsync().AsTask()).ConfigureAwait(false);
 
     private void Apply(AppsConfiguration section, string configPath, List<ConfigError> errors, Dictionary<RegisteredService, string> sources)
     {
