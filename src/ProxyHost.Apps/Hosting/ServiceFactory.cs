@@ -101,6 +101,11 @@ internal sealed class ServiceFactory
 
     private static Type FindType(string className)
     {
+        if (Type.GetType(className, throwOnError: false) is { } qualified)
+        {
+            return qualified; // "Namespace.Class, Assembly"
+        }
+        LoadByNamespace(className);
         var assemblies = AssemblyLoadContext.All.SelectMany(c => c.Assemblies).Distinct().ToList();
         var exact = assemblies.Select(a => a.GetType(className, throwOnError: false)).FirstOrDefault(t => t is not null);
         if (exact is not null)
@@ -117,6 +122,28 @@ internal sealed class ServiceFactory
             [] => throw new ServiceBindingException($"no class '{className}' in the loaded assemblies (give its full name, and the assembly that holds it)", "class"),
             _ => throw new ServiceBindingException($"class name '{className}' is ambiguous: {string.Join(", ", bySimpleName.Select(t => t.FullName))}; give the full name", "class"),
         };
+    }
+
+    /// <summary>A class of a referenced assembly that nothing has touched yet is not loaded: try its namespace prefixes as assembly names.</summary>
+    private static void LoadByNamespace(string className)
+    {
+        var parts = className.Split('.');
+        for (var length = parts.Length - 1; length > 0; length--)
+        {
+            var name = string.Join('.', parts[..length]);
+            if (AssemblyLoadContext.All.SelectMany(c => c.Assemblies).Any(a => a.GetName().Name == name))
+            {
+                return;
+            }
+            try
+            {
+                Assembly.Load(new AssemblyName(name));
+                return;
+            }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException or ArgumentException)
+            {
+            }
+        }
     }
 
     private static IEnumerable<Type> SafeTypes(Assembly assembly)
