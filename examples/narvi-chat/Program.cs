@@ -16,12 +16,7 @@ server.RegisterApp("rooms", rooms, resourceRoots: [ResourceRoot.File("index.html
 MonitorApp.Register(server.Registry);
 server.RegisterRedirect("/", "demo", "chat");
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
+// Runs until Ctrl+C or SIGTERM, then closes every room gracefully.
 await server.RunAsync(() =>
 {
     Console.WriteLine($"Narvi chat listening on {server.Address}narvi/demo/chat/lobby/index.html");
@@ -29,4 +24,4 @@ await server.RunAsync(() =>
     {
         Console.WriteLine($"  {workspace}/{app}: {url}");
     }
-}, stop.Token);
+});

@@ -21,6 +21,7 @@ public sealed class NarviServer : IAsyncDisposable
     private readonly string _host;
     private readonly int _port;
     private readonly Action<ILoggingBuilder>? _logging;
+    private readonly TaskCompletionSource _hostStopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
     private int _disposed;
 
@@ -136,6 +137,8 @@ public sealed class NarviServer : IAsyncDisposable
         app.MapAllToAppServices(Registry);
         await Registry.StartAsync().ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        // The host's console lifetime turns SIGTERM and Ctrl+C into ApplicationStopping; RunAsync ends on it too.
+        app.Lifetime.ApplicationStopping.Register(() => _hostStopping.TrySetResult());
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
@@ -146,40 +149,16 @@ public sealed class NarviServer : IAsyncDisposable
     {
         await StartAsync(cancellationToken).ConfigureAwait(false);
         readyCallback?.Invoke();
-        try
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (cancellationToken.Register(() => cancelled.TrySetResult()).ConfigureAwait(false))
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            await Task.WhenAny(cancelled.Task, _hostStopping.Task).ConfigureAwait(false);
         }
         await DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Blocks serving until Ctrl+C (or SIGTERM).</summary>
-    public void Run(Action? readyCallback = null)
-    {
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
-        {
-            c.Cancel = true;
-            stop.Cancel();
-        });
-        try
-        {
-            RunAsync(readyCallback, stop.Token).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    /// <summary>Blocks serving until Ctrl+C or SIGTERM (the host's console lifetime catches both).</summary>
+    public void Run(Action? readyCallback = null) => RunAsync(readyCallback).GetAwaiter().GetResult();
 
     /// <summary>Closes every instance (app-close listeners run, sessions get a close frame), then stops listening.</summary>
     public void Close() => DisposeAsync().AsTask().GetAwaiter().GetResult();
