@@ -71,6 +71,7 @@ public static class ProxyHostConfigReader
         var servers = new List<ServerProcessDefinition>();
         IReadOnlyList<string>? hostAllowlist = null;
         IReadOnlyList<string> plugins = [];
+        AppsConfiguration? apps = null;
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -84,14 +85,17 @@ public static class ProxyHostConfigReader
                 case "plugins":
                     plugins = ReadPluginDirectories(property.Value, errors);
                     break;
+                case "apps":
+                    apps = AppsConfigReader.Read(property.Value, errors);
+                    break;
                 case "$schema":
                     break;
                 default:
-                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins)");
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins, apps)");
                     break;
             }
         }
-        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins };
+        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins, Apps = apps };
     }
 
     private static List<string> ReadPluginDirectories(JsonElement element, ConfigErrorCollector errors)

@@ -13,4 +13,7 @@ public sealed record ProxyHostConfiguration
 
     /// <summary>The <c>plugins</c> key: plugin folders, resolved against the config file's folder; read at start-up.</summary>
     public IReadOnlyList<string> PluginDirectories { get; init; } = [];
+
+    /// <summary>The <c>apps</c> key: Narvi-style app services; null when absent. Read at start-up.</summary>
+    public AppsConfiguration? Apps { get; init; }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ProxyHost.Hosting.Api;
 using ProxyHost.Hosting.Metrics;
 using ProxyHost.Hosting.Pages;
@@ -34,6 +35,7 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapProxyHostMetrics();
         endpoints.MapLauncherEndpoints();
         endpoints.MapArbitraryPortProxy();
+        endpoints.MapProxyHostApps();
         return endpoints;
     }
 }
