@@ -13,4 +13,7 @@ public sealed record ProxyHostConfiguration
 
     /// <summary>The <c>plugins</c> key: plugin folders, resolved against the config file's folder; read at start-up.</summary>
     public IReadOnlyList<string> PluginDirectories { get; init; } = [];
+
+    /// <summary>The <c>relays</c> key: Yjs websocket relays by name; read at start-up.</summary>
+    public IReadOnlyList<RelayDefinition> Relays { get; init; } = [];
 }

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ProxyHost.Configuration;
 using ProxyHost.Hosting.Api;
 using ProxyHost.Hosting.Metrics;
 using ProxyHost.Hosting.Pages;
@@ -33,6 +36,7 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapProxyHostMetrics();
         endpoints.MapLauncherEndpoints();
         endpoints.MapArbitraryPortProxy();
+        endpoints.MapRelays(endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl);
         return endpoints;
     }
 }
