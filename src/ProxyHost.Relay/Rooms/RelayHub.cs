@@ -67,9 +67,15 @@ internal sealed partial class RelayHub
             if (room.TryAdd(member))
             {
                 Log.Joined(_logger, Name, documentId, room.Members.Count);
-                if (requestState && (room.Members.Count > 1 || Upstream is not null))
+                if (room.Members.Count > 1 || Upstream is not null)
                 {
-                    member.Deliver(YMessages.RequestFullState);
+                    if (requestState)
+                    {
+                        member.Deliver(YMessages.RequestFullState);
+                    }
+                    // The others announce who they are (cursors, names) to the newcomer.
+                    room.Broadcast(YMessages.QueryAwareness, member);
+                    Upstream?.Send(documentId, YMessages.QueryAwareness);
                 }
                 return room;
             }
@@ -78,8 +84,14 @@ internal sealed partial class RelayHub
         }
     }
 
-    public void Leave(RelayRoom room, IRoomMember member)
+    /// <param name="farewell">A message for the remaining members and the upstream (the leaver's awareness removal), if any.</param>
+    public void Leave(RelayRoom room, IRoomMember member, byte[]? farewell = null)
     {
+        if (farewell is not null)
+        {
+            room.Broadcast(farewell, member);
+            Upstream?.Send(room.DocumentId, farewell);
+        }
         if (room.Remove(member))
         {
             _rooms.TryRemove(KeyValuePair.Create(room.DocumentId, room));
@@ -92,6 +104,10 @@ internal sealed partial class RelayHub
     {
         var delivered = room.Broadcast(message, sender);
         Upstream?.Send(room.DocumentId, message);
+        if (sender.EchoesAwareness && YMessages.IsAwareness(message.Span))
+        {
+            sender.Deliver(message);
+        }
         if (delivered == 0 && Upstream?.IsConnected != true && YMessages.IsSyncStep1(message.Span))
         {
             sender.Deliver(YMessages.EmptySyncStep2);

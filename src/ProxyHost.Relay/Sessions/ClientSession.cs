@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Relay.Connections;
 using ProxyHost.Relay.Metrics;
+using ProxyHost.Relay.Protocol;
 using ProxyHost.Relay.Rooms;
 
 namespace ProxyHost.Relay.Sessions;
@@ -17,6 +18,7 @@ internal sealed partial class ClientSession : IRoomMember
     private readonly ILogger _logger;
     private readonly BoundedFrameQueue _outbox;
     private readonly RelayConnection _connection;
+    private readonly AwarenessClients _awareness = new();
 
     public ClientSession(WebSocket socket, RelayHub hub, string documentId, ILogger logger)
     {
@@ -26,6 +28,8 @@ internal sealed partial class ClientSession : IRoomMember
         _outbox = new BoundedFrameQueue(hub.Options.ClientQueueFrames, hub.Options.ClientQueueBytes);
         _connection = new RelayConnection(socket, _outbox, hub.MemberConnectionSettings());
     }
+
+    public bool EchoesAwareness => true;
 
     public void Deliver(ReadOnlyMemory<byte> message)
     {
@@ -47,13 +51,14 @@ internal sealed partial class ClientSession : IRoomMember
         {
             await _connection.RunAsync(message =>
             {
+                _awareness.Observe(message.Span);
                 _hub.FromMember(room, this, message);
                 return ValueTask.CompletedTask;
             }, reason => Log.Rejected(_logger, _hub.Name, _documentId, reason), stopping).ConfigureAwait(false);
         }
         finally
         {
-            _hub.Leave(room, this);
+            _hub.Leave(room, this, _awareness.EncodeRemoval());
         }
         var (status, reason) = _connection.CloseCause;
         Log.Closed(_logger, _hub.Name, _documentId, status, reason);

@@ -41,7 +41,7 @@ internal sealed partial class MultiplexedSession
         {
             foreach (var membership in _memberships.Values)
             {
-                _hub.Leave(membership.Room, membership);
+                _hub.Leave(membership.Room, membership, membership.Awareness.EncodeRemoval());
             }
         }
         var (status, reason) = _connection.CloseCause;
@@ -62,6 +62,7 @@ internal sealed partial class MultiplexedSession
             membership.Room = _hub.Join(documentId, membership, requestState: false);
             _memberships[documentId] = membership;
         }
+        membership.Awareness.Observe(message.Span);
         _hub.FromMember(membership.Room, membership, message);
         return ValueTask.CompletedTask;
     }
@@ -82,6 +83,11 @@ internal sealed partial class MultiplexedSession
     private sealed class Membership(MultiplexedSession session, string documentId) : IRoomMember
     {
         public RelayRoom Room { get; set; } = null!;
+
+        public bool EchoesAwareness => false;
+
+        /// <summary>The awareness clients behind the peer in this document, removed when the peer goes away.</summary>
+        public AwarenessClients Awareness { get; } = new();
 
         public void Deliver(ReadOnlyMemory<byte> message) => session.Send(documentId, message);
     }

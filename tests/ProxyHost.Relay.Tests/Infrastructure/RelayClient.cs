@@ -40,12 +40,17 @@ public sealed class RelayClient : IAsyncDisposable
         while (true)
         {
             var message = await ReceiveAsync();
-            if (!message.AsSpan().SequenceEqual(YMessages.RequestFullState.Span) && !message.AsSpan().SequenceEqual(YMessages.EmptySyncStep2.Span))
+            if (!IsRelayControl(message))
             {
                 return message;
             }
         }
     }
+
+    /// <summary>The relay's own state requests, empty sync answers and awareness queries.</summary>
+    public static bool IsRelayControl(ReadOnlySpan<byte> message) =>
+        message.SequenceEqual(YMessages.RequestFullState.Span) || message.SequenceEqual(YMessages.EmptySyncStep2.Span)
+        || message.SequenceEqual(YMessages.QueryAwareness.Span);
 
     /// <summary>Whatever arrived so far, without waiting.</summary>
     public List<byte[]> Drain()
