@@ -94,7 +94,8 @@ internal sealed partial class UpstreamLink
     private async Task ServeAsync(ClientWebSocket socket, CancellationToken stopping)
     {
         var dropped = Interlocked.Exchange(ref _droppedSinceConnect, 0);
-        Log.Connected(_logger, _hub.Name, _hub.Options.Upstream!, _queue.Count, dropped);
+        // Without the query: it may carry a token.
+        Log.Connected(_logger, _hub.Name, _hub.Options.Upstream!.GetLeftPart(UriPartial.Path), _queue.Count, dropped);
         _metrics.UpstreamConnected(_hub.Name);
         var connection = new RelayConnection(socket, _queue, new RelayConnectionSettings
         {
@@ -163,7 +164,7 @@ internal sealed partial class UpstreamLink
     private static partial class Log
     {
         [LoggerMessage(EventId = 910, Level = LogLevel.Information, Message = "Relay {Relay}: connected to upstream {Upstream}; {Queued} queued frame(s) to flush, {Dropped} dropped while disconnected")]
-        public static partial void Connected(ILogger logger, string relay, Uri upstream, int queued, int dropped);
+        public static partial void Connected(ILogger logger, string relay, string upstream, int queued, int dropped);
 
         [LoggerMessage(EventId = 911, Level = LogLevel.Warning, Message = "Relay {Relay}: upstream connection ended ({Cause}); reconnecting")]
         public static partial void Lost(ILogger logger, string relay, string cause);
