@@ -14,7 +14,7 @@ public sealed class ConfigTests
             {"relays": {
               "local": {},
               "docs": {"upstream": "wss://elva.example/", "user": "ann", "password": "pw", "magic": "legacy", "send_auth": "on_401",
-                       "upstream_headers": {"X-A": "b"}, "accept_multiplexed": true, "upstream_queue_frames": 5, "upstream_queue_bytes": 6,
+                       "upstream_headers": {"X-A": "b"}, "upstream_query_awareness": false, "accept_multiplexed": true, "upstream_queue_frames": 5, "upstream_queue_bytes": 6,
                        "client_queue_frames": 7, "client_queue_bytes": 8, "max_message_bytes": 1024, "reconnect_max_delay": 2.5}
             }}
             """, "p.json");
@@ -23,7 +23,8 @@ public sealed class ConfigTests
         config.Relays[0].Options.Should().BeEquivalentTo(new RelayOptions());
         var docs = config.Relays[1].Options;
         docs.Upstream.Should().Be(new Uri("wss://elva.example/"));
-        (docs.User, docs.Password, docs.Magic, docs.SendAuth, docs.AcceptMultiplexed).Should().Be(("ann", "pw", RelayMagic.Legacy, RelaySendAuth.On401, true));
+        (docs.User, docs.Password, docs.Magic, docs.SendAuth, docs.AcceptMultiplexed, docs.UpstreamQueryAwareness)
+            .Should().Be(("ann", "pw", RelayMagic.Legacy, RelaySendAuth.On401, true, false));
         docs.UpstreamHeaders.Should().Equal(new Dictionary<string, string> { ["X-A"] = "b" });
         (docs.UpstreamQueueFrames, docs.UpstreamQueueBytes, docs.ClientQueueFrames, docs.ClientQueueBytes, docs.MaxMessageBytes)
             .Should().Be((5, 6L, 7, 8L, 1024));

@@ -37,6 +37,24 @@ public sealed class UpstreamTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Upstream_JoinsAskTheUpstreamForAwarenessUnlessTurnedOff()
+    {
+        await using var upstream = await TestUpstream.StartAsync();
+        await using var host = await RelayTestHost.StartAsync(output,
+            [("on", new RelayOptions { Upstream = upstream.Uri }), ("off", new RelayOptions { Upstream = upstream.Uri, UpstreamQueryAwareness = false })]);
+        var peers = new[] { await upstream.AcceptAsync(), await upstream.AcceptAsync() };
+        await using var on = await host.ConnectAsync("relay/on/d");
+        await using var off = await host.ConnectAsync("relay/off/d");
+
+        await on.SendAsync(Update);
+        await off.SendAsync(Update);
+
+        var first = await Task.WhenAll(peers.Select(p => p.ReceiveAsync()));
+        first.Select(f => Convert.ToHexString(f)).Should().BeEquivalentTo(
+            [Convert.ToHexString(IdentifierMessage.Encode(RelayMagic.Id, "d", YMessages.QueryAwareness.Span)), Convert.ToHexString(IdentifierMessage.Encode(RelayMagic.Id, "d", Update))]);
+    }
+
+    [Fact]
     public async Task Upstream_LegacyMagicIsConfigurable()
     {
         await using var upstream = await TestUpstream.StartAsync();

@@ -75,7 +75,10 @@ internal sealed partial class RelayHub
                     }
                     // The others announce who they are (cursors, names) to the newcomer.
                     room.Broadcast(YMessages.QueryAwareness, member);
-                    Upstream?.Send(documentId, YMessages.QueryAwareness);
+                    if (Options.UpstreamQueryAwareness)
+                    {
+                        Upstream?.Send(documentId, YMessages.QueryAwareness);
+                    }
                 }
                 return room;
             }

@@ -7,7 +7,7 @@ internal static class RelayDefinitionReader
 {
     public static readonly IReadOnlyList<string> Keys =
     [
-        "upstream", "user", "password", "magic", "send_auth", "upstream_headers", "accept_multiplexed",
+        "upstream", "user", "password", "magic", "send_auth", "upstream_headers", "upstream_query_awareness", "accept_multiplexed",
         "upstream_queue_frames", "upstream_queue_bytes", "client_queue_frames", "client_queue_bytes",
         "max_message_bytes", "reconnect_max_delay",
     ];
@@ -61,6 +61,7 @@ internal static class RelayDefinitionReader
                 "magic" => options with { Magic = ReadChoice(value, at, errors, ("ID", RelayMagic.Id), ("legacy", RelayMagic.Legacy)) },
                 "send_auth" => options with { SendAuth = ReadChoice(value, at, errors, ("eager", RelaySendAuth.Eager), ("on_401", RelaySendAuth.On401)) },
                 "upstream_headers" => options with { UpstreamHeaders = ReadHeaders(value, at, errors) },
+                "upstream_query_awareness" => options with { UpstreamQueryAwareness = ReadBool(value, at, errors) },
                 "accept_multiplexed" => options with { AcceptMultiplexed = ReadBool(value, at, errors) },
                 "upstream_queue_frames" => options with { UpstreamQueueFrames = (int)ReadCount(value, at, errors, int.MaxValue) },
                 "upstream_queue_bytes" => options with { UpstreamQueueBytes = ReadCount(value, at, errors, long.MaxValue) },

@@ -41,6 +41,12 @@ public sealed record RelayOptions
     /// <summary>Extra headers on the upstream upgrade request (e.g. a ProxyHost token).</summary>
     public IReadOnlyDictionary<string, string> UpstreamHeaders { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Whether a join also sends the upstream y-websocket's query-awareness message (<c>03</c>), so the upstream's
+    /// clients announce themselves at once; turn off for an upstream that rejects unknown message types.
+    /// </summary>
+    public bool UpstreamQueryAwareness { get; init; } = true;
+
     /// <summary>Whether <c>&lt;base_url&gt;relay/NAME</c> (no document id) accepts multiplexed peers, such as another relay using this one as upstream.</summary>
     public bool AcceptMultiplexed { get; init; }
 
