@@ -45,6 +45,54 @@ public sealed class InteropTests(ITestOutputHelper output)
         (await near.ReceiveDataAsync()).Should().Equal(0x01, 0x03, 0x00, 0x01, 0x02);
     }
 
+    [Fact]
+    public async Task YWebsocketClients_ConvergeAfterAnUpstreamOutage()
+    {
+        var upstreamOptions = new RelayOptions { AcceptMultiplexed = true };
+        var upstream = await RelayTestHost.StartAsync(output, [("hub", upstreamOptions)]);
+        var port = upstream.Address.Port;
+        var upstreamUrl = new Uri($"ws://127.0.0.1:{port}/relay/hub?token={RelayTestHost.Token}");
+        await using var local = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions { Upstream = upstreamUrl, ReconnectMaxDelay = TimeSpan.FromSeconds(1) })]);
+        await local.Events.WaitAsync(910).DefaultTimeout();
+        using var node = NodeInterop.Start("outage.mjs", $"ws://{local.Address.Authority}/relay/docs", $"ws://127.0.0.1:{port}/relay/hub", "outage-room", RelayTestHost.Token);
+
+        (await node.ReadLineAsync()).Should().Be("ready");
+        await upstream.DisposeAsync();
+        await local.Events.WaitAsync(911).DefaultTimeout();
+        await node.WriteLineAsync("down");
+        (await node.ReadLineAsync()).Should().Be("edited");
+        await using var restarted = await RelayTestHost.StartAsync(output, [("hub", upstreamOptions)], port: port);
+        var (exitCode, stdout, stderr) = await node.WaitForExitAsync();
+        output.WriteLine("node stderr: " + stderr);
+
+        exitCode.Should().Be(0, stderr);
+        stdout.Should().Contain("\"converged\":true");
+        local.Events.Count(910).Should().Be(2, "the local relay reconnected once");
+    }
+
+    [Fact]
+    public async Task YWebsocketClients_ConvergeAfterTheRelayLinkAloneWasCut()
+    {
+        await using var upstream = await RelayTestHost.StartAsync(output, [("hub", new RelayOptions { AcceptMultiplexed = true })]);
+        await using var link = new TcpForwarder(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, upstream.Address.Port));
+        var upstreamUrl = new Uri($"ws://127.0.0.1:{link.Port}/relay/hub?token={RelayTestHost.Token}");
+        await using var local = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions { Upstream = upstreamUrl, ReconnectMaxDelay = TimeSpan.FromSeconds(1) })]);
+        await local.Events.WaitAsync(910).DefaultTimeout();
+        using var node = NodeInterop.Start("outage.mjs", $"ws://{local.Address.Authority}/relay/docs", $"ws://{upstream.Address.Authority}/relay/hub", "link-room", RelayTestHost.Token);
+
+        (await node.ReadLineAsync()).Should().Be("ready");
+        link.Down();
+        await local.Events.WaitAsync(911).DefaultTimeout();
+        await node.WriteLineAsync("down");
+        (await node.ReadLineAsync()).Should().Be("edited");
+        link.Up();
+        var (exitCode, stdout, stderr) = await node.WaitForExitAsync();
+        output.WriteLine("node stderr: " + stderr);
+
+        exitCode.Should().Be(0, "both clients stayed connected, so only the relay's re-sync can bring B's edit to A: " + stderr);
+        stdout.Should().Contain("\"converged\":true");
+    }
+
     /// <summary>Relay "docs" whose upstream is relay "hub" of a second ProxyHost, connected.</summary>
     private async Task<(RelayTestHost Upstream, RelayTestHost Local)> StartChainAsync()
     {

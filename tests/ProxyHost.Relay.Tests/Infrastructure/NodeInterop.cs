@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using System.Globalization;
 using ProxyHost.Tests;
 
 namespace ProxyHost.Relay.Tests.Infrastructure;
@@ -8,11 +8,21 @@ namespace ProxyHost.Relay.Tests.Infrastructure;
 /// Runs the Node scripts in this project's <c>interop/</c> folder (real yjs + y-websocket). A missing
 /// node or missing packages fail the test with what to do, never skip it.
 /// </summary>
-public static class NodeInterop
+public sealed class NodeInterop : IDisposable
 {
+    private readonly Process _process;
+    private readonly Task<string> _errors;
+
+    private NodeInterop(Process process)
+    {
+        _process = process;
+        _errors = process.StandardError.ReadToEndAsync();
+    }
+
     public static string Folder { get; } = FindFolder();
 
-    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string script, params string[] arguments)
+    /// <summary>Starts <paramref name="script"/>; the script bounds itself by twice the default test timeout.</summary>
+    public static NodeInterop Start(string script, params string[] arguments)
     {
         var node = FindOnPath("node") ?? throw new InvalidOperationException(
             "node is not installed, so the Yjs interop test cannot run: install Node.js 18+ (apt-get install nodejs npm), then run .ci/run or `npm ci` in " + Folder);
@@ -20,28 +30,50 @@ public static class NodeInterop
         {
             throw new InvalidOperationException($"the interop npm packages are not installed: run `npm ci` in {Folder} (.ci/run does it)");
         }
-
-        var start = new ProcessStartInfo(node) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(node)
+        {
+            WorkingDirectory = Folder,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         start.ArgumentList.Add(script);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
-        start.Environment["INTEROP_TIMEOUT_MS"] = ((int)(TestTimeouts.Default.TotalMilliseconds * 2)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        try
+        start.Environment["INTEROP_TIMEOUT_MS"] = ((int)(TestTimeouts.Default.TotalMilliseconds * 2)).ToString(CultureInfo.InvariantCulture);
+        return new NodeInterop(Process.Start(start)!);
+    }
+
+    /// <summary>Runs a script to its end.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string script, params string[] arguments)
+    {
+        using var node = Start(script, arguments);
+        var output = await node._process.StandardOutput.ReadToEndAsync().WaitAsync(TestTimeouts.Default * 3);
+        return await node.WaitForExitAsync(output);
+    }
+
+    /// <summary>The script's next stdout line (null at its end).</summary>
+    public Task<string?> ReadLineAsync() => _process.StandardOutput.ReadLineAsync().DefaultTimeout();
+
+    public Task WriteLineAsync(string line) => _process.StandardInput.WriteLineAsync(line).DefaultTimeout();
+
+    /// <summary>Waits for the exit (the outer bound only catches a hung node) and returns the rest of stdout.</summary>
+    public async Task<(int ExitCode, string Output, string Errors)> WaitForExitAsync(string? output = null)
+    {
+        output ??= await _process.StandardOutput.ReadToEndAsync().WaitAsync(TestTimeouts.Default * 3);
+        await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Default * 3);
+        return (_process.ExitCode, output, await _errors);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
         {
-            // The script bounds itself; this outer bound only catches a hung node.
-            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Default * 3);
+            _process.Kill(entireProcessTree: true);
         }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await output, await errors);
+        _process.Dispose();
     }
 
     private static string FindFolder()

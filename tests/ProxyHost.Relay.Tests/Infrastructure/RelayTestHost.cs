@@ -38,10 +38,10 @@ public sealed class RelayTestHost : IAsyncDisposable
     };
 
     public static async Task<RelayTestHost> StartAsync(
-        ITestOutputHelper output, IEnumerable<(string Name, RelayOptions Options)>? relays = null, string? configPath = null, string baseUrl = "/")
+        ITestOutputHelper output, IEnumerable<(string Name, RelayOptions Options)>? relays = null, string? configPath = null, string baseUrl = "/", int port = 0)
     {
         var events = new LogEvents();
-        var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = Token, ConfigPath = configPath };
+        var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = port, BaseUrl = baseUrl, Token = Token, ConfigPath = configPath };
         var app = ProxyHostApplication.Create(options, configFileRequired: true, configure: (builder, proxyHost) =>
         {
             builder.Logging.ClearProviders();
