@@ -37,6 +37,12 @@ internal sealed class RelayEndpoint(RelayRegistry registry, IHostApplicationLife
                     (hub.Options.AcceptMultiplexed ? $" Multiplexed peers connect to {baseUrl}relay/{hub.Name} without a trailing slash." : "")).ConfigureAwait(false);
                 return;
             }
+            if (context.Request.Headers[RelayHub.InstanceHeader] == hub.InstanceId)
+            {
+                await RefuseAsync(context, StatusCodes.Status409Conflict,
+                    $"Relay '{hub.Name}' cannot be its own upstream: it would echo its frames forever.").ConfigureAwait(false);
+                return;
+            }
             if (await AcceptAsync(context, hub, clientPath).ConfigureAwait(false) is { } peerSocket)
             {
                 using (peerSocket)

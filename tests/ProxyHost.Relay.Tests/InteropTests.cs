@@ -93,6 +93,21 @@ public sealed class InteropTests(ITestOutputHelper output)
         stdout.Should().Contain("\"converged\":true");
     }
 
+    [Fact]
+    public async Task Relay_RefusesToBeItsOwnUpstream()
+    {
+        // The forwarder's port is known before the host starts, so the relay's upstream can point back at itself.
+        await using var link = new TcpForwarder();
+        var self = new Uri($"ws://127.0.0.1:{link.Port}/relay/loop?token={RelayTestHost.Token}");
+        await using var host = await RelayTestHost.StartAsync(output, [("loop", new RelayOptions { AcceptMultiplexed = true, Upstream = self })]);
+        link.Target = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, host.Address.Port);
+
+        await host.Events.WaitAsync(916, 2).DefaultTimeout();
+
+        host.Events.Messages(916).Last().Should().Contain("the upstream is this relay itself (409)");
+        host.Events.Count(930).Should().Be(0, "the loop is refused before the upgrade");
+    }
+
     /// <summary>Relay "docs" whose upstream is relay "hub" of a second ProxyHost, connected.</summary>
     private async Task<(RelayTestHost Upstream, RelayTestHost Local)> StartChainAsync()
     {

@@ -39,6 +39,11 @@ internal sealed partial class RelayHub
 
     public string Name { get; }
 
+    /// <summary>Sent to the upstream as <see cref="InstanceHeader"/>, so a relay configured as its own upstream is refused instead of echoing forever.</summary>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    public const string InstanceHeader = "ProxyHost-Relay-Instance";
+
     public RelayOptions Options { get; }
 
     public UpstreamLink? Upstream { get; }

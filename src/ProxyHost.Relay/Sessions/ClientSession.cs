@@ -19,6 +19,7 @@ internal sealed partial class ClientSession : IRoomMember
     private readonly BoundedFrameQueue _outbox;
     private readonly RelayConnection _connection;
     private readonly AwarenessClients _awareness = new();
+    private int _fellBehind;
 
     public ClientSession(WebSocket socket, RelayHub hub, string documentId, ILogger logger)
     {
@@ -33,7 +34,7 @@ internal sealed partial class ClientSession : IRoomMember
 
     public void Deliver(ReadOnlyMemory<byte> message)
     {
-        if (_connection.IsClosing || _outbox.TryEnqueue(message))
+        if (_connection.IsClosing || _outbox.TryEnqueue(message) || Interlocked.Exchange(ref _fellBehind, 1) == 1)
         {
             return;
         }

@@ -11,7 +11,7 @@ namespace ProxyHost.Relay.Upstream;
 /// like ELVA, only after the upstream answered 401 (<c>on_401</c>: one immediate retry with them, and
 /// from then on always with them).
 /// </summary>
-internal sealed partial class UpstreamConnector(string relay, RelayOptions options, ILogger logger)
+internal sealed partial class UpstreamConnector(string relay, string instanceId, RelayOptions options, ILogger logger)
 {
     private volatile bool _credentialsRequested;
 
@@ -30,11 +30,13 @@ internal sealed partial class UpstreamConnector(string relay, RelayOptions optio
             _credentialsRequested = true;
             Log.RetryingWithCredentials(logger, relay);
         }
-        catch (WebSocketException e) when (socket.HttpStatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        catch (WebSocketException e) when (socket.HttpStatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.Conflict)
         {
+            var status = socket.HttpStatusCode;
             socket.Dispose();
-            throw new WebSocketException(WebSocketError.NotAWebSocket,
-                $"the upstream refused the connection with {(int)socket.HttpStatusCode} ({(withCredentials ? "check \"user\" and \"password\"" : "it needs credentials")})", e);
+            throw new WebSocketException(WebSocketError.NotAWebSocket, status == HttpStatusCode.Conflict
+                ? "the upstream is this relay itself (409); point \"upstream\" at another relay or server"
+                : $"the upstream refused the connection with {(int)status} ({(withCredentials ? "check \"user\" and \"password\"" : "it needs credentials")})", e);
         }
         catch
         {
@@ -64,6 +66,7 @@ internal sealed partial class UpstreamConnector(string relay, RelayOptions optio
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader(Rooms.RelayHub.InstanceHeader, instanceId);
         foreach (var (name, value) in options.UpstreamHeaders)
         {
             socket.Options.SetRequestHeader(name, value);

@@ -38,7 +38,7 @@ internal sealed partial class UpstreamLink
         _tuning = tuning;
         _time = time;
         _queue = new BoundedFrameQueue(hub.Options.UpstreamQueueFrames, hub.Options.UpstreamQueueBytes);
-        _connector = new UpstreamConnector(hub.Name, hub.Options, logger);
+        _connector = new UpstreamConnector(hub.Name, hub.InstanceId, hub.Options, logger);
         _connectPipeline = UpstreamPipeline.Create(hub.Name, hub.Options, tuning, time, logger);
     }
 

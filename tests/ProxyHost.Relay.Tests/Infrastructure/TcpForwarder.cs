@@ -11,18 +11,20 @@ namespace ProxyHost.Relay.Tests.Infrastructure;
 public sealed class TcpForwarder : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _target;
     private readonly ConcurrentDictionary<Socket, byte> _sockets = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private volatile bool _down;
 
-    public TcpForwarder(IPEndPoint target)
+    /// <param name="target">Where to forward; may be set later through <see cref="Target"/> (connections until then are closed).</param>
+    public TcpForwarder(IPEndPoint? target = null)
     {
-        _target = target;
+        Target = target;
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }
+
+    public IPEndPoint? Target { get; set; }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -54,13 +56,13 @@ public sealed class TcpForwarder : IAsyncDisposable
             while (true)
             {
                 var client = await _listener.AcceptSocketAsync(_stop.Token);
-                if (_down)
+                if (_down || Target is not { } target)
                 {
                     client.Close();
                     continue;
                 }
                 var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await server.ConnectAsync(_target, _stop.Token);
+                await server.ConnectAsync(target, _stop.Token);
                 _sockets[client] = 0;
                 _sockets[server] = 0;
                 _ = PumpAsync(client, server);
