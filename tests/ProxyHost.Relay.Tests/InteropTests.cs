@@ -102,9 +102,13 @@ public sealed class InteropTests(ITestOutputHelper output)
         await using var host = await RelayTestHost.StartAsync(output, [("loop", new RelayOptions { AcceptMultiplexed = true, Upstream = self })]);
         link.Target = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, host.Address.Port);
 
-        await host.Events.WaitAsync(916, 2).DefaultTimeout();
+        // Attempts before the target was set fail to connect at all; wait (a bounded number of attempts) for one that reached the relay.
+        for (var attempts = 1; attempts <= 100 && !host.Events.Messages(916).Any(m => m.Contains("(409)", StringComparison.Ordinal)); attempts++)
+        {
+            await host.Events.WaitAsync(916, attempts).DefaultTimeout();
+        }
 
-        host.Events.Messages(916).Last().Should().Contain("the upstream is this relay itself (409)");
+        host.Events.Messages(916).Should().Contain(m => m.Contains("the upstream is this relay itself (409)", StringComparison.Ordinal));
         host.Events.Count(930).Should().Be(0, "the loop is refused before the upgrade");
     }
 

@@ -146,6 +146,22 @@ public sealed class LocalRelayTests(ITestOutputHelper output)
         while (result.MessageType != WebSocketMessageType.Close);
         result.CloseStatus.Should().Be(WebSocketCloseStatus.PolicyViolation);
         result.CloseStatusDescription.Should().StartWith("too slow: ");
+        using var client = host.CreateClient();
+        (await client.GetStringAsync("metrics").DefaultTimeout()).Should().Contain("proxyhost_relay_dropped_total{reason=\"client_too_slow\",relay=\"docs\"} 1\n");
+    }
+
+    [Fact]
+    public async Task Relay_ReassemblesFragmentedMessages()
+    {
+        await using var host = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions())]);
+        await using var sender = await host.ConnectAsync("relay/docs/d");
+        await using var receiver = await host.ConnectAsync("relay/docs/d");
+
+        await sender.Socket.SendAsync(new byte[] { 0x00, 0x02 }, WebSocketMessageType.Binary, false, CancellationToken.None).DefaultTimeout();
+        await sender.Socket.SendAsync(new byte[] { 0x02 }, WebSocketMessageType.Binary, false, CancellationToken.None).DefaultTimeout();
+        await sender.Socket.SendAsync(new byte[] { 0x0A, 0x0B }, WebSocketMessageType.Binary, true, CancellationToken.None).DefaultTimeout();
+
+        (await receiver.ReceiveDataAsync()).Should().Equal(0x00, 0x02, 0x02, 0x0A, 0x0B);
     }
 
     [Fact]

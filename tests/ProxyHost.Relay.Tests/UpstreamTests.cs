@@ -71,7 +71,7 @@ public sealed class UpstreamTests(ITestOutputHelper output)
     public async Task Upstream_FramesAreRoutedByIdentifierAndBadOnesSkippedWithoutReconnecting()
     {
         await using var upstream = await TestUpstream.StartAsync();
-        await using var host = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions { Upstream = upstream.Uri })]);
+        await using var host = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions { Upstream = upstream.Uri, MaxMessageBytes = 64 })]);
         var peer = await upstream.AcceptAsync();
         await using var a = await host.ConnectAsync("relay/docs/a");
         await using var b = await host.ConnectAsync("relay/docs/b");
@@ -79,8 +79,9 @@ public sealed class UpstreamTests(ITestOutputHelper output)
         await peer.SendAsync([0x00, 0x02, 0x01, 0x01]);
         await peer.SendAsync([0x49, 0x44, 0x80]);
         await peer.SendAsync([0x49, 0x44, 0x09, (byte)'a']);
+        await peer.SendAsync(IdentifierMessage.Encode(RelayMagic.Id, "a", new byte[100]));
         await peer.SendAsync(IdentifierMessage.Encode(RelayMagic.Id, "a", Update));
-        await host.Events.WaitAsync(BadFrame, 3).DefaultTimeout();
+        await host.Events.WaitAsync(BadFrame, 4).DefaultTimeout();
 
         (await a.ReceiveDataAsync()).Should().Equal(Update, "the prefix is stripped and the frame goes to document a only");
         await peer.SendAsync(IdentifierMessage.Encode(RelayMagic.Id, "b", [0x01, 0x02]));
@@ -88,7 +89,8 @@ public sealed class UpstreamTests(ITestOutputHelper output)
         host.Events.Messages(BadFrame).Should().Equal(
             "Relay docs: rejected a frame from the upstream: the frame starts with 0002, not the identifier magic 4944",
             "Relay docs: rejected a frame from the upstream: the identifier length is truncated",
-            "Relay docs: rejected a frame from the upstream: the identifier claims 9 bytes but only 1 follow");
+            "Relay docs: rejected a frame from the upstream: the identifier claims 9 bytes but only 1 follow",
+            "Relay docs: rejected a frame from the upstream: a message exceeded 64 bytes");
         host.Events.Count(Lost).Should().Be(0, "bad frames never tear down the shared connection");
         upstream.Authorizations.Should().ContainSingle();
     }
