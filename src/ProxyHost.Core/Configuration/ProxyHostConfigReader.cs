@@ -72,6 +72,7 @@ public static class ProxyHostConfigReader
         IReadOnlyList<string>? hostAllowlist = null;
         IReadOnlyList<string> plugins = [];
         AppsConfiguration? apps = null;
+        IReadOnlyList<RelayDefinition> relays = [];
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -88,14 +89,17 @@ public static class ProxyHostConfigReader
                 case "apps":
                     apps = AppsConfigReader.Read(property.Value, errors);
                     break;
+                case "relays":
+                    relays = RelayDefinitionReader.Read(property.Value, errors);
+                    break;
                 case "$schema":
                     break;
                 default:
-                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins, apps)");
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins, apps, relays)");
                     break;
             }
         }
-        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins, Apps = apps };
+        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins, Apps = apps, Relays = relays };
     }
 
     private static List<string> ReadPluginDirectories(JsonElement element, ConfigErrorCollector errors)

@@ -16,4 +16,7 @@ public sealed record ProxyHostConfiguration
 
     /// <summary>The <c>apps</c> key: Narvi-style app services; null when absent. Read at start-up.</summary>
     public AppsConfiguration? Apps { get; init; }
+
+    /// <summary>The <c>relays</c> key: Yjs websocket relays by name; read at start-up.</summary>
+    public IReadOnlyList<RelayDefinition> Relays { get; init; } = [];
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ProxyHost.Configuration;
 using ProxyHost.Hosting.Api;
 using ProxyHost.Hosting.Metrics;
 using ProxyHost.Hosting.Pages;
@@ -36,6 +38,7 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapLauncherEndpoints();
         endpoints.MapArbitraryPortProxy();
         endpoints.MapProxyHostApps();
+        endpoints.MapRelays(endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl);
         return endpoints;
     }
 }

@@ -29,6 +29,7 @@ public static class ProxyHostServiceCollectionExtensions
         services.AddServerProcessProxy();
         services.TryAddSingleton<ProxyHost.Hosting.Metrics.PrometheusExporter>();
         services.AddProxyHostApps();
+        services.AddProxyHostRelays();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);

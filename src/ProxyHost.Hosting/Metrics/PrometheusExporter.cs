@@ -16,6 +16,7 @@ internal sealed class PrometheusExporter : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly Lock _lock = new();
+    private readonly Lock _renderLock = new();
     private readonly Dictionary<Instrument, Series> _series = [];
 
     public PrometheusExporter(IMeterFactory meterFactory, ProxyHostMetrics metrics)
@@ -42,11 +43,23 @@ internal sealed class PrometheusExporter : IDisposable
     public string Render()
     {
         var text = new StringBuilder(4096);
-        lock (_lock)
+        lock (_renderLock)
         {
-            foreach (var series in _series.Values.OrderBy(s => s.Instrument.Name, StringComparer.Ordinal))
+            // Observable gauges report their current values on demand; stale label sets (closed rooms) must vanish.
+            lock (_lock)
             {
-                series.Render(text);
+                foreach (var series in _series.Values.Where(s => s.Instrument.IsObservable))
+                {
+                    series.Reset();
+                }
+            }
+            _listener.RecordObservableInstruments();
+            lock (_lock)
+            {
+                foreach (var series in _series.Values.OrderBy(s => s.Instrument.Name, StringComparer.Ordinal))
+                {
+                    series.Render(text);
+                }
             }
         }
         return text.ToString();
@@ -125,6 +138,8 @@ internal sealed class PrometheusExporter : IDisposable
                 _sums[labels] = _sums.GetValueOrDefault(labels) + value;
             }
         }
+
+        public void Reset() => _sums.Clear();
 
         public void Render(StringBuilder text)
         {
