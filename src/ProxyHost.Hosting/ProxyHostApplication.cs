@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ProxyHost.Configuration;
+using ProxyHost.Security;
 
 namespace ProxyHost.Hosting;
 
@@ -34,10 +35,19 @@ public static class ProxyHostApplication
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             .AddFilter("Yarp", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        var certificate = options.SslCertificatePath is { } certificatePath && options.SslKeyPath is { } keyPath
+            ? PemCertificate.Load(certificatePath, keyPath, "--ssl-cert", "--ssl-key")
+            : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(options.Address, options.Port);
+            kestrel.Listen(options.Address, options.Port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
         });
 
         var proxyHost = builder.Services.AddProxyHost(o =>
@@ -52,6 +62,8 @@ public static class ProxyHostApplication
             o.HostAllowed = options.HostAllowed;
             o.ProxyRewriteResponse = options.ProxyRewriteResponse;
             o.PluginDirectories = options.PluginDirectories;
+            o.SslCertificatePath = options.SslCertificatePath;
+            o.SslKeyPath = options.SslKeyPath;
         });
         if (options.ConfigPath is not null)
         {

@@ -67,6 +67,7 @@ public static class ProxyHostConfigReader
         var servers = new List<ServerProcessDefinition>();
         IReadOnlyList<string>? hostAllowlist = null;
         IReadOnlyList<string> plugins = [];
+        IReadOnlyList<WebServerDefinition> webServers = [];
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -80,14 +81,17 @@ public static class ProxyHostConfigReader
                 case "plugins":
                     plugins = ReadPluginDirectories(property.Value, errors);
                     break;
+                case "webservers":
+                    webServers = WebServerDefinitionReader.ReadAll(property.Value, errors);
+                    break;
                 case "$schema":
                     break;
                 default:
-                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins)");
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins, webservers)");
                     break;
             }
         }
-        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins };
+        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins, WebServers = webServers };
     }
 
     private static List<string> ReadPluginDirectories(JsonElement element, ConfigErrorCollector errors)

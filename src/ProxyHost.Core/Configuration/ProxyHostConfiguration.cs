@@ -13,4 +13,7 @@ public sealed record ProxyHostConfiguration
 
     /// <summary>The <c>plugins</c> key: plugin folders, resolved against the config file's folder; read at start-up.</summary>
     public IReadOnlyList<string> PluginDirectories { get; init; } = [];
+
+    /// <summary>The <c>webservers</c> key: typed-messaging sites served at <c>&lt;base_url&gt;_/messaging/NAME/</c>; read at start-up.</summary>
+    public IReadOnlyList<WebServerDefinition> WebServers { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using ProxyHost.Hosting.Api;
+using ProxyHost.Hosting.Messaging;
 using ProxyHost.Hosting.Metrics;
 using ProxyHost.Hosting.Pages;
 using ProxyHost.Hosting.Security;
@@ -33,6 +34,7 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapProxyHostMetrics();
         endpoints.MapLauncherEndpoints();
         endpoints.MapArbitraryPortProxy();
+        endpoints.MapTypedMessagingSites();
         return endpoints;
     }
 }

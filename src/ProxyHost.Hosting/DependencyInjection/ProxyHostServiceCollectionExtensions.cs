@@ -28,6 +28,7 @@ public static class ProxyHostServiceCollectionExtensions
         services.AddServerProcessSupervision();
         services.AddServerProcessProxy();
         services.TryAddSingleton<ProxyHost.Hosting.Metrics.PrometheusExporter>();
+        services.TryAddSingleton<ProxyHost.Hosting.Messaging.TypedMessagingSites>();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
