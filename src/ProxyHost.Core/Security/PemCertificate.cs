@@ -28,11 +28,11 @@ public static class PemCertificate
         {
             return X509Certificate2.CreateFromPem(certificateText, keyText);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             var why = e.Message.Contains("does not match", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("public key", StringComparison.OrdinalIgnoreCase)
                 ? "is not the private key of the certificate in " + certificatePath
-                : "could not be used with the certificate in " + certificatePath + ": " + e.Message.TrimEnd('.');
+                : "could not be used with the certificate in " + certificatePath + ": " + e.Message.Split(" (Parameter", 2)[0].TrimEnd('.');
             throw new ArgumentException($"{keySetting}: {keyPath} {why}", e);
         }
     }
