@@ -149,6 +149,7 @@ internal sealed class MessagingConnection
         return new ReceivedMessage
         {
             ClientId = Id,
+            Hub = _hub,
             Type = header.Type,
             Id = header.Id,
             Timestamp = header.Timestamp,

@@ -237,6 +237,7 @@ public class MessagingHub : IAsyncDisposable
     private ReceivedMessage ClientState(string clientId, string state) => new()
     {
         ClientId = clientId,
+        Hub = this,
         Type = MessageType.Json,
         Timestamp = (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds(),
         Payload = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, string> { ["client_state"] = state, ["client_id"] = clientId })),

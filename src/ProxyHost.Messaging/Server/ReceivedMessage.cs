@@ -41,6 +41,14 @@ public sealed record ReceivedMessage
     /// </summary>
     public bool IsClientState { get; init; }
 
+    /// <summary>The site the message arrived at; <see cref="Reply"/> sends through it.</summary>
+    public MessagingHub? Hub { get; init; }
+
+    /// <summary>Sends a message back to the sender only (see <see cref="MessagingHub.SendMessage"/> for the type inference).</summary>
+    /// <returns>False when the sender has gone or its send queue is full.</returns>
+    public bool Reply(object? payload, MessageType? type = null, string? metadata = null) =>
+        Hub?.SendMessage(payload, type, ClientId, metadata) == 1;
+
     /// <summary>
     /// The payload as text. A TEXT message that is a JSON string literal is unquoted, because the
     /// seed's <c>websocket.js</c> <c>JSON.stringify</c>s strings whatever their type.
