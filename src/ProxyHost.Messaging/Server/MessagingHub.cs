@@ -98,6 +98,17 @@ public class MessagingHub : IAsyncDisposable
         return queued;
     }
 
+    /// <summary>Closes one client's websocket with <paramref name="status"/>; false when no such client is connected.</summary>
+    public bool Disconnect(string clientId, System.Net.WebSockets.WebSocketCloseStatus status = System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, string reason = "")
+    {
+        if (!_clients.TryGetValue(clientId, out var client))
+        {
+            return false;
+        }
+        client.RequestClose(status, reason);
+        return true;
+    }
+
     /// <summary>The seed's <c>send_alert</c>: JSON <c>{"alert": {id, time, message, level, category, timeout}}</c>, timeout in ms.</summary>
     public int SendAlert(string message, string level = "warning", string category = "", double timeoutSeconds = 3.5, string? clientId = null)
     {
