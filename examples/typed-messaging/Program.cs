@@ -27,11 +27,4 @@ server.ClientConnected += e => Console.WriteLine($"client {e.ClientId} connected
 server.ClientDisconnected += e => Console.WriteLine($"client {e.ClientId} left ({e.CloseStatus} {e.CloseReason})");
 await server.StartAsync();
 Console.WriteLine($"Typed messaging example on {server.Urls[0]} (Ctrl+C to stop)");
-var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.TrySetResult();
-};
-await stop.Task;
-await server.StopAsync();
+await server.WaitForShutdownAsync();

@@ -122,6 +122,22 @@ public sealed class ClientTests : ServerHarness
     }
 
     [Fact]
+    public async Task Stop_ClosesClientsWith1001_WithoutWaitingForThem()
+    {
+        var server = await StartAsync();
+        await using var client = await ConnectAsync(server);
+        await MessagingTests.WaitForClientsAsync(server, 1);
+        var closed = client.ReceiveCloseAsync();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await server.StopAsync(TestTimeouts.DefaultToken()).DefaultTimeout();
+
+        started.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "the host's 30 s graceful stop must not wait for open websockets");
+        (await closed).Should().Be(MessagingCloseStatus.Stopping);
+        client.Socket.CloseStatusDescription.Should().Be(MessagingCloseStatus.StoppingReason);
+    }
+
+    [Fact]
     public async Task SeparateWebSocketPort_AcceptsTheSeedsPathlessConnection()
     {
         var server = await StartAsync(o =>

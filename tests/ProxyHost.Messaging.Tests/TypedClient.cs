@@ -47,13 +47,17 @@ internal sealed class TypedClient : IAsyncDisposable
         return header.Type is MessageType.Text or MessageType.Json ? Encoding.UTF8.GetString(payload) : throw new InvalidOperationException("expected text, got " + header.Type);
     }
 
-    /// <summary>Reads until the server's close frame and returns its code (frames before it are skipped).</summary>
+    /// <summary>Reads until the server's close frame, answers it as a browser does, and returns its code (frames before it are skipped).</summary>
     public async Task<WebSocketCloseStatus?> ReceiveCloseAsync()
     {
         for (var i = 0; i < 100_000; i++)
         {
             if (await ReceiveMessageAsync() is null)
             {
+                if (_socket.State == WebSocketState.CloseReceived)
+                {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", TestTimeouts.DefaultToken()).DefaultTimeout();
+                }
                 return _socket.CloseStatus;
             }
         }

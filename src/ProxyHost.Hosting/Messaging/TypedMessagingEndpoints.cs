@@ -42,7 +42,7 @@ internal static class TypedMessagingEndpoints
                 Add(definition.Name, WebServerSiteOptions.From(definition, path), path);
             }
         }
-        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => sites.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(sites.CloseAll);
 
         void Add(string name, MessagingOptions options, string origin)
         {

@@ -29,5 +29,14 @@ public sealed class TypedMessagingSites : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes every site's clients (ProxyHost is stopping).</summary>
+    public void CloseAll()
+    {
+        foreach (var hub in _sites.Values)
+        {
+            hub.CloseAll();
+        }
+    }
+
     internal bool TryAdd(string name, MessagingHub hub) => _sites.TryAdd(name, hub);
 }

@@ -172,13 +172,19 @@ public class MessagingHub : IAsyncDisposable
     /// <summary>Closes every client with 1001 and refuses new ones.</summary>
     public virtual ValueTask DisposeAsync()
     {
+        CloseAll();
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Closes every client with 1001 and refuses new ones, so a host's graceful stop is not held up by open websockets.</summary>
+    public void CloseAll()
+    {
         _stopping = true;
         foreach (var client in _clients.Values)
         {
             client.RequestClose(MessagingCloseStatus.Stopping, MessagingCloseStatus.StoppingReason);
         }
-        GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>

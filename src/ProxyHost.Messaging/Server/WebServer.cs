@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Security;
 
@@ -55,6 +56,7 @@ public class WebServer : MessagingHub
         App.Use((context, next) =>
             context.Connection.LocalPort == _webSocketPort && context.WebSockets.IsWebSocketRequest ? AcceptAsync(context) : next(context));
         App.MapTypedMessaging("/", this);
+        App.Lifetime.ApplicationStopping.Register(CloseAll);
     }
 
     /// <summary>The application; map extra routes on it before <see cref="StartAsync"/>.</summary>
@@ -76,6 +78,9 @@ public class WebServer : MessagingHub
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
+
+    /// <summary>Completes when the server is asked to stop (Ctrl+C, SIGTERM, or <paramref name="cancellationToken"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => App.WaitForShutdownAsync(cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {
