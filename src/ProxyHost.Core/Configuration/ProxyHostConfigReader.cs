@@ -73,6 +73,7 @@ public static class ProxyHostConfigReader
         IReadOnlyList<string> plugins = [];
         AppsConfiguration? apps = null;
         IReadOnlyList<RelayDefinition> relays = [];
+        IReadOnlyList<WebServerDefinition> webServers = [];
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -92,14 +93,17 @@ public static class ProxyHostConfigReader
                 case "relays":
                     relays = RelayDefinitionReader.Read(property.Value, errors);
                     break;
+                case "webservers":
+                    webServers = WebServerDefinitionReader.ReadAll(property.Value, errors);
+                    break;
                 case "$schema":
                     break;
                 default:
-                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins, apps, relays)");
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins, apps, relays, webservers)");
                     break;
             }
         }
-        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins, Apps = apps, Relays = relays };
+        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins, Apps = apps, Relays = relays, WebServers = webServers };
     }
 
     private static List<string> ReadPluginDirectories(JsonElement element, ConfigErrorCollector errors)

@@ -19,4 +19,7 @@ public sealed record ProxyHostConfiguration
 
     /// <summary>The <c>relays</c> key: Yjs websocket relays by name; read at start-up.</summary>
     public IReadOnlyList<RelayDefinition> Relays { get; init; } = [];
+
+    /// <summary>The <c>webservers</c> key: typed-messaging sites served at <c>&lt;base_url&gt;_/messaging/NAME/</c>; read at start-up.</summary>
+    public IReadOnlyList<WebServerDefinition> WebServers { get; init; } = [];
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting.Api;
+using ProxyHost.Hosting.Messaging;
 using ProxyHost.Hosting.Metrics;
 using ProxyHost.Hosting.Pages;
 using ProxyHost.Hosting.Security;
@@ -39,6 +40,7 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapArbitraryPortProxy();
         endpoints.MapProxyHostApps();
         endpoints.MapRelays(endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl);
+        endpoints.MapTypedMessagingSites();
         return endpoints;
     }
 }

@@ -30,6 +30,7 @@ public static class ProxyHostServiceCollectionExtensions
         services.TryAddSingleton<ProxyHost.Hosting.Metrics.PrometheusExporter>();
         services.AddProxyHostApps();
         services.AddProxyHostRelays();
+        services.TryAddSingleton<ProxyHost.Hosting.Messaging.TypedMessagingSites>();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
