@@ -8,7 +8,9 @@
 #   BENCH_DURATION=10    seconds per wrk / websocket / bridge measurement (quick: 3)
 #   BENCH_ROUNDS=3       interleaved rounds (direct, nginx, ProxyHost, direct, ...); medians are reported
 #   BENCH_COLD_REPS=10   cold starts (quick: 5)
+#   BENCH_WARMUP=30      seconds of load on ProxyHost before measuring, for JIT tiering (quick: 20)
 #   BENCH_SECTIONS="http ws bridge cold rss"   which parts to run
+#   BENCH_HTTP="1kb:32 1kb:128 1mb:32 1mb:128"  which HTTP size:connections runs
 #   BENCH_OUT=PATH       where the markdown goes
 #   BENCH_PROXYHOST_ENV="DOTNET_gcServer=0 ..."   extra environment for ProxyHost only (for A/B of runtime knobs)
 #
@@ -19,10 +21,10 @@ ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-  DURATION=${BENCH_DURATION:-3}; ROUNDS=${BENCH_ROUNDS:-3}; COLD_REPS=${BENCH_COLD_REPS:-5}
+  DURATION=${BENCH_DURATION:-3}; ROUNDS=${BENCH_ROUNDS:-3}; COLD_REPS=${BENCH_COLD_REPS:-5}; WARMUP=${BENCH_WARMUP:-20}
   OUT=${BENCH_OUT:-bench/results/quick.md}
 else
-  DURATION=${BENCH_DURATION:-10}; ROUNDS=${BENCH_ROUNDS:-3}; COLD_REPS=${BENCH_COLD_REPS:-10}
+  DURATION=${BENCH_DURATION:-10}; ROUNDS=${BENCH_ROUNDS:-3}; COLD_REPS=${BENCH_COLD_REPS:-10}; WARMUP=${BENCH_WARMUP:-30}
   OUT=${BENCH_OUT:-bench/results/latest.md}
 fi
 SECTIONS=" ${BENCH_SECTIONS:-http ws bridge cold rss} "
@@ -83,7 +85,8 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 read -r BK_PORT ECHO_PORT NG_PORT PH_PORT < <("$LOADGEN" free-ports --count 4)
 
 "$BACKEND" --port "$BK_PORT" --tcp-echo-port "$ECHO_PORT" >"$TMP/backend.log" 2>&1 &
-PIDS+=($!)
+BK_PID=$!
+PIDS+=("$BK_PID")
 
 mkdir -p "$TMP/nginx"
 cat >"$TMP/nginx.conf" <<EOF
@@ -131,7 +134,8 @@ http {
 }
 EOF
 "$NGINX" -c "$TMP/nginx.conf" -p "$TMP/nginx" >"$TMP/nginx/stdout.log" 2>&1 &
-PIDS+=($!)
+NG_PID=$!
+PIDS+=("$NG_PID")
 
 # The measured server ("bk") has a fixed port and no command: supervision is not in the timed path.
 # "cold" has a command: ProxyHost starts it on its first request (the cold-start measurement).
@@ -164,17 +168,33 @@ record_kv() { while read -r key value; do [ -n "${value:-}" ] && record "$1" "$2
 
 record rss proxyhost 1 idle_mb "$(rss_mb)"
 
-# wrk --latency output -> rps, mb_per_sec, p50_ms, p99_ms, errors
+# CPU time (clock ticks) of the process serving a target: the backend itself, nginx's master and workers, ProxyHost
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() {
+  local pids
+  case $1 in
+    direct) pids=$BK_PID ;;
+    nginx) pids="$NG_PID $(pgrep -P "$NG_PID" | tr '\n' ' ')" ;;
+    proxyhost) pids=$PH_PID ;;
+  esac
+  # shellcheck disable=SC2086
+  (cd /proc && cat $(printf '%s/stat ' $pids)) 2>/dev/null | awk '{ sum += $14 + $15 } END { print sum + 0 }'
+}
+
+# wrk --latency output -> rps, mb_per_sec, p50_ms, p99_ms, errors, and the serving process's CPU per request
 run_wrk() { # section target round connections url
-  local out
+  local out before after
+  before=$(cpu_ticks "$2")
   out=$(timeout $((DURATION + 30)) wrk -t2 -c"$4" -d"${DURATION}s" --timeout 10s --latency "$5") || { log "wrk failed: $1 $2"; return 0; }
-  awk -v s="$1" -v t="$2" -v r="$3" '
+  after=$(cpu_ticks "$2")
+  awk -v s="$1" -v t="$2" -v r="$3" -v ticks=$((after - before)) -v hz="$CLK_TCK" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     function mb(v) { if (v ~ /GB$/) return v * 1024; if (v ~ /MB$/) return v + 0; if (v ~ /KB$/) return v / 1024; return v / 1048576 }
     $1 == "50%" { printf "%s\t%s\t%s\tp50_ms\t%.3f\n", s, t, r, ms($2) }
     $1 == "99%" { printf "%s\t%s\t%s\tp99_ms\t%.3f\n", s, t, r, ms($2) }
     $1 == "Requests/sec:" { printf "%s\t%s\t%s\trps\t%s\n", s, t, r, $2 }
     $1 == "Transfer/sec:" { printf "%s\t%s\t%s\tmb_per_sec\t%.1f\n", s, t, r, mb($2) }
+    $2 == "requests" && $3 == "in" && $1 > 0 { printf "%s\t%s\t%s\tcpu_us_per_req\t%.1f\n", s, t, r, ticks / hz * 1e6 / $1 }
     /Non-2xx|Socket errors/ { bad = 1 }
     END { printf "%s\t%s\t%s\terrors\t%d\n", s, t, r, bad }' <<<"$out" >>"$RAW"
 }
@@ -194,11 +214,15 @@ with_rss_max() { # metric command...
   record rss proxyhost "$round" "$metric" "$(cat "$file")"
 }
 
-HTTP_TESTS=("1kb 32" "1kb 128" "1mb 32" "1mb 128")
-log "warming up (JIT, connection pools)"
+read -r -a HTTP_TESTS <<<"${BENCH_HTTP:-1kb:32 1kb:128 1mb:32 1mb:128}"
+# .NET tiers hot code up in the background (tier 0, instrumented, then optimized); on a busy 2-core
+# machine that takes tens of seconds, so ProxyHost (and the backend, through every target) get a
+# warm-up of WARMUP seconds before anything is measured: the figures are steady state.
+log "warming up for about $((WARMUP + 12)) s (JIT tiering, connection pools)"
 for t in "${TARGETS[@]}"; do
   if has http; then
-    timeout 30 wrk -t2 -c32 -d2s "${URL[$t]}/1kb" >/dev/null
+    w=2; [ "$t" = proxyhost ] && w=$WARMUP
+    timeout $((w + 30)) wrk -t2 -c128 -d"${w}s" "${URL[$t]}/1kb" >/dev/null
     timeout 30 wrk -t2 -c32 -d1s "${URL[$t]}/1mb" >/dev/null
   fi
   if has ws; then
@@ -212,7 +236,7 @@ fi
 for round in $(seq 1 "$ROUNDS"); do
   if has http; then
     for test in "${HTTP_TESTS[@]}"; do
-      read -r size conns <<<"$test"
+      size=${test%%:*}; conns=${test##*:}
       for t in "${TARGETS[@]}"; do
         log "round $round/$ROUNDS: HTTP $size c$conns $t"
         if [ "$t" = proxyhost ] && [ "$conns" = 128 ]; then
@@ -278,7 +302,8 @@ cat >"$TMP/meta.md" <<EOF
 - $ROUNDS interleaved rounds (direct, nginx, ProxyHost, …) of ${DURATION} s each; medians shown. wrk -t2 --latency; websockets and TCP by bench/LoadGen (50 echo connections, 64-byte messages; 4 TCP streams of 64 KB chunks). ProxyHost: \`serve --no-token\`, the backend as a server with a fixed port and no command.
 - cold start: median of $COLD_REPS; "listen_ms" is the backend alone from exec to accepting connections, "proxied_first_byte_ms" the first request through ProxyHost to a stopped server; overhead = proxied − listen (overhead_vs_direct_first_byte also subtracts the backend's own first request).
 - RSS: idle after start; the maximum while the 128-connection runs go through ProxyHost; with 1,000 open websockets through it; idle again after that.
-- errors: 1 when wrk reported non-2xx responses or socket errors in that run.
+- errors: 1 when wrk reported non-2xx responses or socket errors in that run. cpu_us_per_req: CPU time (user + system) of the serving process per request during the run — the backend's own for "direct", nginx's master and workers, ProxyHost's — less sensitive to the machine's load than req/s.
+- warm-up before measuring: ${WARMUP} s of 1 KB load on ProxyHost (2 s on the others) so that .NET's tiered JIT has reached steady state.
 EOF
 mkdir -p "$(dirname "$OUT")"
 "$LOADGEN" report --raw "$RAW" --meta "$TMP/meta.md" --out "$OUT"
