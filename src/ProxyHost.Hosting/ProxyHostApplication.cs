@@ -33,6 +33,9 @@ public static class ProxyHostApplication
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            // Its only messages are per-request Information lines, but any enabled level makes ASP.NET start an
+            // Activity for every request (and HttpClient then injects trace headers): measurable on the proxy path.
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             .AddFilter("Yarp", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(20));
