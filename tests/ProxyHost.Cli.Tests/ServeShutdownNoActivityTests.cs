@@ -12,7 +12,7 @@ public sealed partial class ServeProcessTests
     {
         var pidFile = Path.Combine(_directory.FullName, "tree.pid");
         var config = WriteConfig(new { servers = new { app = new { command = DummyProgram.Argv("http", "--port", "<port>", "--spawn-child", pidFile) } } });
-        using var serve = StartServe("serve", "--port", "0", "--config", config, "--token", "secret-token", "--shutdown-no-activity-timeout", "2");
+        using var serve = StartServe("serve", "--port", "0", "--config", config, "--token", "secret-token", "--shutdown-no-activity-timeout", "4");
 
         var url = await ReadListeningUrlAsync(serve);
         using var client = new HttpClient { BaseAddress = new Uri(url.Split('?')[0]) };

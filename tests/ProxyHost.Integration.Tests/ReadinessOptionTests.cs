@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using FluentAssertions;
 using ProxyHost.Configuration;
@@ -26,7 +27,8 @@ public sealed class ReadinessOptionTests(ITestOutputHelper output)
     [Fact]
     public async Task DefaultReadiness_AnyResponseOnRootCounts_SoTheFirstRequestCanSeeAWarmingApp()
     {
-        await using var host = await TestProxyHost.StartAsync([Warming("app")], output: output);
+        // A warm-up far longer than any start-up, so the first request surely arrives while the app still warms.
+        await using var host = await TestProxyHost.StartAsync([Warming("app", warmup: 60_000)], output: output);
         using var client = host.CreateClient();
 
         var response = await client.GetAsync("app/health").DefaultTimeout();
@@ -51,10 +53,10 @@ public sealed class ReadinessOptionTests(ITestOutputHelper output)
         response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
     }
 
-    private static ServerProcessDefinition Warming(string name) => new()
+    private static ServerProcessDefinition Warming(string name, int warmup = 1500) => new()
     {
         Name = name,
-        Command = new(DummyProgram.Argv("http", "--port", "<port>", "--warmup-ms", "1500")),
+        Command = new(DummyProgram.Argv("http", "--port", "<port>", "--warmup-ms", warmup.ToString(CultureInfo.InvariantCulture))),
         Timeout = TimeSpan.FromSeconds(30),
     };
 }

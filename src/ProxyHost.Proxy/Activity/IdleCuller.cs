@@ -21,9 +21,13 @@ public sealed partial class IdleCuller(
     ILogger<IdleCuller> logger) : BackgroundService
 {
     private bool _shutdownRequested;
+    private DateTimeOffset? _listeningSince;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Count from when ProxyHost listens: a slow start-up must not use up the time before anyone could connect.
+        await WaitForStartedAsync(stoppingToken).ConfigureAwait(false);
+        _listeningSince = timeProvider.GetUtcNow();
         var interval = options.Value.CheckInterval;
         if (options.Value.ShutdownNoActivityTimeout is { } shutdown && shutdown < interval)
         {
@@ -71,12 +75,27 @@ public sealed partial class IdleCuller(
 
         if (options.Value.ShutdownNoActivityTimeout is { } shutdownAfter && tracker.InFlight == 0 && !_shutdownRequested)
         {
-            var since = Latest(tracker.LastTraffic, tracker.Started);
+            var since = Latest(tracker.LastTraffic, Latest(_listeningSince, tracker.Started));
             if (now - since >= shutdownAfter)
             {
                 _shutdownRequested = true;
                 Log.ShuttingDown(logger, (now - since).TotalSeconds);
                 lifetime.StopApplication();
+            }
+        }
+    }
+
+    private async Task WaitForStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
             }
         }
     }
