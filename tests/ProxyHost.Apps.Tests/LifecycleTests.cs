@@ -179,4 +179,25 @@ public sealed class LifecycleTests(ITestOutputHelper output)
         await dispose.DefaultTimeout();
         (await EventLog.WaitForAsync(tag, "appclose:")).Should().Be("appclose:s1");
     }
+
+    [Fact]
+    public async Task RunAsync_CallsReadyCallbackOnceListening_AndClosesGracefullyOnCancellation()
+    {
+        var tag = EventLog.NewTag();
+        var server = new NarviServer("127.0.0.1", 0);
+        server.RegisterApp("life", server.RegisterService("w", "life", Life, new { tag }, fixedServiceId: "main"));
+        using var stop = new CancellationTokenSource();
+        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var run = server.RunAsync(() => ready.SetResult(server.Address!), stop.Token);
+        var address = await ready.Task.DefaultTimeout();
+        using (var client = new HttpClient { BaseAddress = address })
+        {
+            (await client.GetAsync("/narvi/w/life/main/status").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        await stop.CancelAsync();
+        await run.DefaultTimeout();
+
+        (await EventLog.WaitForAsync(tag, "appclose:")).Should().Be("appclose:main");
+    }
 }

@@ -124,4 +124,24 @@ public sealed class ProtocolTests(ITestOutputHelper output)
         client.Socket.State.Should().Be(WebSocketState.Closed);
         await client.DisposeAsync();
     }
+
+    [Fact]
+    public async Task BrowserThatStopsReading_IsDisconnected_AndTheInstanceCarriesOn()
+    {
+        var tag = EventLog.NewTag();
+        await using var server = await NarviTestServer.StartAsync(n =>
+        {
+            n.Registry.Options.SessionOutboundCapacity = 8;
+            n.RegisterApp("flood", n.RegisterService("w", "flood", typeof(FloodService).FullName!, new { tag }));
+        }, output);
+        await using var stuck = await server.ConnectAsync("/narvi/w/flood/one/connect");
+        await using var healthy = await server.ConnectAsync("/narvi/w/flood/one/connect");
+
+        await stuck.SendTextAsync("flood:400:262144");
+        await EventLog.WaitForAsync(tag, "flooded");
+
+        (await EventLog.WaitForAsync(tag, "close:")).Should().Be("close:" + stuck.SessionId, "100 MB for a reader that reads nothing cannot be queued");
+        await healthy.SendTextAsync("flood:1:3");
+        (await healthy.ReceiveTextAsync()).Should().Be("xxx");
+    }
 }

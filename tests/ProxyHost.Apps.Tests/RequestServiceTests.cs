@@ -96,4 +96,14 @@ public sealed class RequestServiceTests(ITestOutputHelper output) : IAsyncLifeti
         (await _client.GetAsync("/narvi/w/req/s1/fails").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.InternalServerError);
         (await _client.GetStringAsync("/narvi/w/req/s1/items/1").DefaultTimeout()).Should().StartWith("item:1:", "the instance carries on");
     }
+
+    [Fact]
+    public async Task Head_IsAnsweredLikeGet_WithoutABody()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/narvi/w/req/s1/items/5");
+        using var response = await _client.SendAsync(request).DefaultTimeout();
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentLength.Should().BeGreaterThan(0);
+        (await response.Content.ReadAsByteArrayAsync()).Should().BeEmpty();
+    }
 }

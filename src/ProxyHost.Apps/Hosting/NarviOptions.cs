@@ -29,5 +29,8 @@ public sealed class NarviOptions
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Messages a session may have waiting to be written before it is disconnected as too slow.</summary>
+    internal int SessionOutboundCapacity { get; set; } = Sessions.AppSession.OutboundCapacity;
+
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 }

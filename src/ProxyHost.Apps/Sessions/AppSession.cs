@@ -15,11 +15,13 @@ internal sealed class AppSession
     // Caps one session's messages waiting on the instance queue: a flooding browser slows only its own reads.
     internal const int InboundInFlight = 256;
 
-    private readonly Channel<AppMessage> _outbound = Channel.CreateBounded<AppMessage>(
-        new BoundedChannelOptions(OutboundCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<AppMessage> _outbound;
+    private readonly CancellationTokenSource _aborted = new();
 
-    public AppSession(string appName, IReadOnlyDictionary<string, string> queryParameters, IReadOnlyDictionary<string, string> headers, DateTimeOffset opened)
+    public AppSession(string appName, IReadOnlyDictionary<string, string> queryParameters, IReadOnlyDictionary<string, string> headers, DateTimeOffset opened,
+        int outboundCapacity = OutboundCapacity)
     {
+        _outbound = Channel.CreateBounded<AppMessage>(new BoundedChannelOptions(outboundCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         AppName = appName;
         QueryParameters = queryParameters;
         Headers = headers;
@@ -43,11 +45,15 @@ internal sealed class AppSession
 
     public ChannelReader<AppMessage> Outbound => _outbound.Reader;
 
+    /// <summary>Cancelled when the browser fell too far behind: its connection is cut rather than waited for.</summary>
+    public CancellationToken Aborted => _aborted.Token;
+
     public void Enqueue(AppMessage message)
     {
-        if (!_outbound.Writer.TryWrite(message))
+        if (!_outbound.Writer.TryWrite(message) && ServerClose is null)
         {
             Close(WebSocketCloseStatus.PolicyViolation, "too many messages queued for this session");
+            _aborted.Cancel();
         }
     }
 

@@ -19,7 +19,7 @@ internal static class SessionConnection
     public static async Task RunAsync(HttpContext context, AppServiceRegistry registry, RegisteredApp app, string serviceId)
     {
         var session = new AppSession(app.Name, RequestDictionaries.Query(context.Request), RequestDictionaries.Headers(context.Request),
-            registry.Options.TimeProvider.GetUtcNow());
+            registry.Options.TimeProvider.GetUtcNow(), registry.Options.SessionOutboundCapacity);
         ServiceInstance? instance = null;
         // An instance may close (idle timeout) between lookup and join; then a fresh one is started. Bounded.
         for (var attempt = 0; attempt < 3 && instance is null; attempt++)
@@ -59,6 +59,8 @@ internal static class SessionConnection
         }
         using (socket)
         {
+            // A browser that stopped reading would hold the writer in SendAsync forever; cut it instead.
+            using var abort = session.Aborted.Register(socket.Abort);
             using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             var writer = WriteAsync(socket, session, stopReading);
             try

@@ -13,10 +13,13 @@ namespace ProxyHost.Relay.Rooms;
 /// upstream link. The relay holds no Y document; it routes frames and asks peers for state instead:
 /// a joining client is asked for its full state (sync step 1 with an empty state vector) so the others
 /// get what it had offline, and a sync step 1 nobody else can answer gets an empty sync step 2, which is
-/// what makes a y-websocket client "synced" when it is alone.
+/// what makes a y-websocket client "synced" when it is alone. Joins also ask the others for their
+/// awareness (y-websocket's query-awareness), so cursors and names show up at once.
 /// </summary>
 internal sealed partial class RelayHub
 {
+    public const string InstanceHeader = "ProxyHost-Relay-Instance";
+
     private readonly ConcurrentDictionary<string, RelayRoom> _rooms = new(StringComparer.Ordinal);
     private readonly RelayMetrics _metrics;
     private readonly ILogger _logger;
@@ -41,8 +44,6 @@ internal sealed partial class RelayHub
 
     /// <summary>Sent to the upstream as <see cref="InstanceHeader"/>, so a relay configured as its own upstream is refused instead of echoing forever.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
-
-    public const string InstanceHeader = "ProxyHost-Relay-Instance";
 
     public RelayOptions Options { get; }
 

@@ -158,6 +158,25 @@ public static class Gates
     public static ManualResetEventSlim Get(string name) => All.GetOrAdd(name, _ => new ManualResetEventSlim());
 }
 
+/// <summary>"flood:COUNT:BYTES" sends that many text messages to the sender at once; reports session closes.</summary>
+public sealed class FloodService
+{
+    public FloodService(IWebAppServices services, string tag)
+    {
+        services.AddSessionCloseListener(session => EventLog.Record(tag, "close:" + session));
+        services.AddMessageListener((message, session) =>
+        {
+            var parts = message.Text!.Split(':');
+            var payload = new string('x', int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+            for (var i = 0; i < int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture); i++)
+            {
+                services.Send(payload, forSessionId: session);
+            }
+            EventLog.Record(tag, "flooded");
+        });
+    }
+}
+
 public sealed class ThrowingService
 {
     public ThrowingService(IWebAppServices services) => throw new InvalidOperationException("cannot start " + services.GetServiceId());
