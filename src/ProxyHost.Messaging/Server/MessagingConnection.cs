@@ -55,6 +55,9 @@ internal sealed class MessagingConnection
         return false;
     }
 
+    /// <summary>Queues a message for the handlers ahead of anything the client sends (the <c>client_state: connected</c> event).</summary>
+    public bool TryDispatchFirst(ReceivedMessage message) => _inbound.Writer.TryWrite(message);
+
     /// <summary>Ends the connection with a close frame, within <see cref="CloseGrace"/>.</summary>
     public void RequestClose(WebSocketCloseStatus status, string reason)
     {
