@@ -13,7 +13,7 @@ namespace ProxyHost.Messaging.Server;
 internal sealed class MessagingConnection
 {
     /// <summary>How long a close handshake may take before the socket is aborted.</summary>
-    internal static TimeSpan CloseGrace { get; set; } = TimeSpan.FromSeconds(5);
+    internal static TimeSpan CloseGrace { get; } = TimeSpan.FromSeconds(5);
 
     private readonly WebSocket _socket;
     private readonly MessagingHub _hub;
