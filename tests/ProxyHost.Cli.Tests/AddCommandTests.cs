@@ -117,6 +117,16 @@ public sealed class AddCommandTests : IDisposable
         servers[0].Port.Should().Be(0);
     }
 
+    [Fact]
+    public async Task Add_MaxRequestBodySize_IsWrittenAndReadBack()
+    {
+        var run = await CliRun.RunAsync("add", "--config", _directory.ConfigPath, "upload", "--max-request-body-size", "104857600", "--", "tool", "<port>");
+
+        run.ExitCode.Should().Be(0, run.Error);
+        _directory.ReadConfig().Servers.Single().MaxRequestBodySize.Should().Be(104_857_600);
+        File.ReadAllText(_directory.ConfigPath).Should().Contain("\"max_request_body_size\": 104857600");
+    }
+
     [Theory]
     [InlineData("NAME", "add", "api", "--", "x")]
     [InlineData("NAME", "add", "bad/name", "--", "x")]
@@ -129,6 +139,8 @@ public sealed class AddCommandTests : IDisposable
     [InlineData("--port", "add", "lab", "--port", "abc", "--", "x")]
     [InlineData("--timeout", "add", "lab", "--timeout", "0", "--", "x")]
     [InlineData("--timeout", "add", "lab", "--timeout", "soon", "--", "x")]
+    [InlineData("--max-request-body-size", "add", "lab", "--max-request-body-size", "0", "--", "x")]
+    [InlineData("--max-request-body-size", "add", "lab", "--max-request-body-size", "big", "--", "x")]
     [InlineData("COMMAND", "add", "lab")]
     [InlineData("COMMAND", "add", "lab", "--unix-socket")]
     [InlineData("--unix-socket", "add", "lab", "--port", "80", "--unix-socket", "/tmp/x.sock")]

@@ -23,11 +23,13 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public ServerProcessSupervisor Supervisor { get; }
 
-    public static SupervisorHarness Create(ITestOutputHelper output, IEnumerable<ServerProcessDefinition> servers, Action<SupervisionOptions>? configure = null)
+    /// <param name="logLevel">Debug shows every output line; floods of output need less.</param>
+    public static SupervisorHarness Create(
+        ITestOutputHelper output, IEnumerable<ServerProcessDefinition> servers, Action<SupervisionOptions>? configure = null, LogLevel logLevel = LogLevel.Debug)
     {
         var catalog = new InMemoryServerProcessCatalog(servers);
         var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(LogLevel.Debug))
+            .AddLogging(logging => logging.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(logLevel))
             .AddSingleton<IServerProcessCatalog>(catalog)
             .Configure<ProxyHostOptions>(options => options.BaseUrl = "/hub/")
             .AddServerProcessSupervision(options =>

@@ -105,6 +105,12 @@ internal sealed class AddCommand : Command
         HelpName = "SECONDS",
     };
 
+    private readonly Option<long?> _maxRequestBodySize = new("--max-request-body-size")
+    {
+        Description = "The largest request body, in bytes, clients may send to this server [default: 1 GiB]",
+        HelpName = "BYTES",
+    };
+
     private readonly Option<bool> _noNewTab = new("--no-new-tab")
     {
         Description = "Open the server inside the front-end rather than in a new browser tab",
@@ -136,6 +142,7 @@ internal sealed class AddCommand : Command
         Options.Add(_rawSocket);
         Options.Add(_websocketIdleTimeout);
         Options.Add(_websocketPingInterval);
+        Options.Add(_maxRequestBodySize);
         Options.Add(_noNewTab);
         Options.Add(_replace);
         SetAction(ExecuteAsync);
@@ -215,6 +222,9 @@ internal sealed class AddCommand : Command
             RawSocketProxy = parseResult.GetValue(_rawSocket),
             WebSocketIdleTimeout = ParseOptionalSeconds(parseResult.GetValue(_websocketIdleTimeout), "--websocket-idle-timeout"),
             WebSocketPingInterval = ParseOptionalSeconds(parseResult.GetValue(_websocketPingInterval), "--websocket-ping-interval"),
+            MaxRequestBodySize = parseResult.GetValue(_maxRequestBodySize) is { } maxBody and <= 0
+                ? throw new CliUsageException($"--max-request-body-size: {maxBody} is not a number of bytes greater than 0")
+                : parseResult.GetValue(_maxRequestBodySize),
         };
     }
 

@@ -45,6 +45,25 @@ internal sealed class ServeCommand : Command
         Description = $"The token clients must send [default: ${TokenEnvironmentVariable}, else a random one]",
         HelpName = "TOKEN",
     };
+    private readonly Option<string?> _tokenFile = new("--token-file")
+    {
+        Description = "Read the token from this file (once, at start; it should be readable by you only)",
+        HelpName = "PATH",
+    };
+    private readonly Option<string[]> _allowOrigin = new("--allow-origin")
+    {
+        Description = "Another origin whose pages may open websockets and send POST/PUT/PATCH/DELETE (repeatable; '*' in the host matches any part, '*' alone any origin)",
+        HelpName = "ORIGIN",
+    };
+    private readonly Option<bool> _metricsNoAuth = new("--metrics-no-auth")
+    {
+        Description = "Serve <base_url>metrics without the token, for a scraper that cannot send one",
+    };
+    private readonly Option<int?> _maxConnectionsPerClient = new("--max-connections-per-client")
+    {
+        Description = "Connections one client address may hold open at once; 0 for no limit [default: 256]",
+        HelpName = "COUNT",
+    };
     private readonly Option<bool> _noToken = new("--no-token")
     {
         Description = "Serve without authentication (anyone who can reach the port can use every server)",
@@ -94,7 +113,11 @@ internal sealed class ServeCommand : Command
         Options.Add(_port);
         Options.Add(_baseUrl);
         Options.Add(_token);
+        Options.Add(_tokenFile);
         Options.Add(_noToken);
+        Options.Add(_allowOrigin);
+        Options.Add(_metricsNoAuth);
+        Options.Add(_maxConnectionsPerClient);
         Options.Add(_logLevel);
         Options.Add(_shutdownNoActivityTimeout);
         Options.Add(_noArbitraryPorts);
@@ -106,7 +129,7 @@ internal sealed class ServeCommand : Command
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var options = ReadOptions(parseResult, out var configRequired);
+        var options = ReadOptions(parseResult, out var configRequired, out var tokenFileWarning);
         var hub = ApplyJupyterHub(parseResult, options);
         var logLevel = parseResult.GetValue(_logLevel);
         var shutdownAfter = parseResult.GetValue(_shutdownNoActivityTimeout) switch
@@ -143,6 +166,10 @@ internal sealed class ServeCommand : Command
                 throw new CliUsageException($"cannot listen on {options.Address}:{options.Port}: the address is already in use (choose another --port, or --port 0 for a free one)");
             }
 
+            if (tokenFileWarning is not null)
+            {
+                app.Logger.LogWarning("{Warning}", tokenFileWarning);
+            }
             if (options.Token is null)
             {
                 app.Logger.LogWarning("Authentication is off (--no-token): anyone who can reach {Address} can use every server", options.Address);
@@ -157,7 +184,7 @@ internal sealed class ServeCommand : Command
         return ExitCodes.Success;
     }
 
-    private ProxyHostOptions ReadOptions(ParseResult parseResult, out bool configRequired)
+    private ProxyHostOptions ReadOptions(ParseResult parseResult, out bool configRequired, out string? tokenFileWarning)
     {
         if (!IPAddress.TryParse(parseResult.GetValue(_ip), out var address))
         {
@@ -169,18 +196,22 @@ internal sealed class ServeCommand : Command
             throw new CliUsageException($"--port: {port} is not a port number from 0 to 65535");
         }
 
-        var token = parseResult.GetValue(_token) ?? Environment.GetEnvironmentVariable(TokenEnvironmentVariable);
+        string? token = null;
+        tokenFileWarning = null;
         if (parseResult.GetValue(_noToken))
         {
-            if (parseResult.GetValue(_token) is not null)
+            if (parseResult.GetValue(_token) is not null || parseResult.GetValue(_tokenFile) is not null)
             {
-                throw new CliUsageException("--token and --no-token cannot be used together");
+                throw new CliUsageException("--no-token cannot be used with --token or --token-file");
             }
-            token = null;
         }
-        else if (string.IsNullOrWhiteSpace(token))
+        else
         {
-            token = ProxyHostCredentials.Generate();
+            token = ReadToken(parseResult, out tokenFileWarning);
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                token = ProxyHostCredentials.Generate();
+            }
         }
 
         var (sslCert, sslKey) = ReadTls(parseResult);
@@ -195,10 +226,47 @@ internal sealed class ServeCommand : Command
             ConfigPath = ConfigPathOption.Resolve(configOption),
             ArbitraryPorts = !parseResult.GetValue(_noArbitraryPorts),
             PluginDirectories = parseResult.GetValue(_plugins) ?? [],
+            AllowedOrigins = ReadAllowedOrigins(parseResult),
+            MetricsWithoutAuth = parseResult.GetValue(_metricsNoAuth),
+            Limits = new ProxyHostLimits { MaxConnectionsPerClient = ReadMaxConnections(parseResult) },
             SslCertificatePath = sslCert,
             SslKeyPath = sslKey,
         };
     }
+
+    private string? ReadToken(ParseResult parseResult, out string? tokenFileWarning)
+    {
+        tokenFileWarning = null;
+        if (parseResult.GetValue(_tokenFile) is not { } path)
+        {
+            return parseResult.GetValue(_token) ?? Environment.GetEnvironmentVariable(TokenEnvironmentVariable);
+        }
+        if (parseResult.GetValue(_token) is not null)
+        {
+            throw new CliUsageException("--token and --token-file cannot be used together");
+        }
+        return TokenFile.Read(path, out tokenFileWarning);
+    }
+
+    private string[] ReadAllowedOrigins(ParseResult parseResult)
+    {
+        var origins = parseResult.GetValue(_allowOrigin) ?? [];
+        foreach (var origin in origins)
+        {
+            if (OriginPatterns.Validate(origin) is { } problem)
+            {
+                throw new CliUsageException("--allow-origin: " + problem);
+            }
+        }
+        return origins;
+    }
+
+    private int ReadMaxConnections(ParseResult parseResult) => parseResult.GetValue(_maxConnectionsPerClient) switch
+    {
+        null => new ProxyHostLimits().MaxConnectionsPerClient,
+        >= 0 and var count => count,
+        var count => throw new CliUsageException($"--max-connections-per-client: {count} is not a count of 0 (no limit) or more"),
+    };
 
     /// <summary>Both PEM files or neither; checked here so a bad file is one line naming the option, before anything starts.</summary>
     private (string? Certificate, string? Key) ReadTls(ParseResult parseResult)

@@ -44,6 +44,18 @@ public sealed class ProxyHostOptions
     /// <summary>Folders to load plugins from (<c>--plugins DIR</c>), besides those the config file names.</summary>
     public IReadOnlyList<string> PluginDirectories { get; set; } = [];
 
+    /// <summary>
+    /// Origins besides the request's own host that may open websockets and send POST, PUT, PATCH or DELETE
+    /// (<c>--allow-origin</c>): exact origins such as <c>https://hub.example.org</c>, patterns with <c>*</c>, or <c>*</c> for any.
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Serve <c>&lt;base_url&gt;metrics</c> without the token (<c>--metrics-no-auth</c>), for a scraper that cannot send one.</summary>
+    public bool MetricsWithoutAuth { get; set; }
+
+    /// <summary>Sizes, rates and counts one client may use.</summary>
+    public ProxyHostLimits Limits { get; set; } = new();
+
     /// <summary>PEM certificate to serve HTTPS and WSS with (<c>--ssl-cert</c>); needs <see cref="SslKeyPath"/>.</summary>
     public string? SslCertificatePath { get; set; }
 

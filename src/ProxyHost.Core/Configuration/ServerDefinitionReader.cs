@@ -13,6 +13,7 @@ internal static class ServerDefinitionReader
         "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
         "websocket_idle_timeout", "websocket_ping_interval",
         "idle_timeout",
+        "max_request_body_size",
         "ready_check_path", "ready_status",
     ];
 
@@ -49,9 +50,10 @@ internal static class ServerDefinitionReader
                 "websocket_idle_timeout" => definition with { WebSocketIdleTimeout = ReadOptionalSeconds(value, at, errors) },
                 "websocket_ping_interval" => definition with { WebSocketPingInterval = ReadOptionalSeconds(value, at, errors) },
                 "idle_timeout" => definition with { IdleTimeout = ReadIdleTimeout(value, at, errors) },
+                "max_request_body_size" => definition with { MaxRequestBodySize = ReadByteCount(value, at, errors) },
                 "ready_check_path" => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
                 "ready_status" => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
-                _ => Unknown(definition, at, errors),
+                _ => Unknown(definition, property.Name, at, errors),
             };
         }
 
@@ -62,9 +64,9 @@ internal static class ServerDefinitionReader
         return errors.Count == errorCount ? definition : null;
     }
 
-    private static ServerProcessDefinition Unknown(ServerProcessDefinition definition, string at, ConfigErrorCollector errors)
+    private static ServerProcessDefinition Unknown(ServerProcessDefinition definition, string key, string at, ConfigErrorCollector errors)
     {
-        errors.Add(at, $"unknown key (known keys: {string.Join(", ", Keys)})");
+        errors.Add(at, KeySuggestion.UnknownKey(key, Keys));
         return definition;
     }
 
@@ -192,6 +194,20 @@ internal static class ServerDefinitionReader
         return null;
     }
 
+    private static long? ReadByteCount(JsonElement value, string at, ConfigErrorCollector errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var bytes) && bytes > 0)
+        {
+            return bytes;
+        }
+        errors.Add(at, $"expected a whole number of bytes greater than 0 (for example 104857600 for 100 MiB), or null for the host's limit, got {ProxyHostConfigReader.Describe(value)}");
+        return null;
+    }
+
     private static TimeSpan ReadTimeout(JsonElement value, string at, ConfigErrorCollector errors)
     {
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 86_400)
@@ -315,15 +331,15 @@ internal static class ServerDefinitionReader
                 "title" => entry with { Title = ReadOptionalString(property.Value, keyAt, errors) },
                 "path_info" => entry with { PathInfo = ReadOptionalString(property.Value, keyAt, errors) },
                 "category" => entry with { Category = ReadOptionalString(property.Value, keyAt, errors) ?? LauncherEntry.DefaultCategory },
-                _ => UnknownLauncherKey(entry, keyAt, errors),
+                _ => UnknownLauncherKey(entry, property.Name, keyAt, errors),
             };
         }
         return entry;
     }
 
-    private static LauncherEntry UnknownLauncherKey(LauncherEntry entry, string at, ConfigErrorCollector errors)
+    private static LauncherEntry UnknownLauncherKey(LauncherEntry entry, string key, string at, ConfigErrorCollector errors)
     {
-        errors.Add(at, $"unknown key (known keys: {string.Join(", ", LauncherKeys)})");
+        errors.Add(at, KeySuggestion.UnknownKey(key, LauncherKeys));
         return entry;
     }
 }

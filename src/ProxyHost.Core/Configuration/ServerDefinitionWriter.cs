@@ -69,6 +69,10 @@ internal static class ServerDefinitionWriter
         {
             writer.WriteNumber("idle_timeout", idleTimeout.TotalSeconds);
         }
+        if (definition.MaxRequestBodySize is { } maxBody)
+        {
+            writer.WriteNumber("max_request_body_size", maxBody);
+        }
         writer.WriteEndObject();
     }
 

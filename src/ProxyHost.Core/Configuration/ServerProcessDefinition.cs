@@ -65,6 +65,9 @@ public sealed record ServerProcessDefinition
     /// <summary>Stop the process after this long without proxied traffic (it starts again on the next request); null never stops it.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 
+    /// <summary>The largest request body, in bytes, a client may send to this server (413 beyond it); null uses the host's limit (1 GiB by default).</summary>
+    public long? MaxRequestBodySize { get; init; }
+
     /// <summary>The path the readiness request asks for (<c>ready_check_path</c>); jupyter-server-proxy always uses <c>/</c>.</summary>
     public string ReadyCheckPath { get; init; } = "/";
 

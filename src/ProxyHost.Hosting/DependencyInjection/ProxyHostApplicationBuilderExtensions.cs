@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ProxyHost.Configuration;
 using ProxyHost.Hosting.Api;
 using ProxyHost.Hosting.Messaging;
 using ProxyHost.Hosting.Metrics;
@@ -11,13 +14,14 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ProxyHostApplicationBuilderExtensions
 {
     /// <summary>
-    /// Websocket acceptance (for the raw-socket bridge; YARP tunnels proxied upgrades itself), the token
-    /// login redirect and the authentication every endpoint requires.
+    /// Websocket acceptance (for the raw-socket bridge; YARP tunnels proxied upgrades itself), the
+    /// cross-origin check, the token login redirect and the authentication every endpoint requires.
     /// </summary>
     public static IApplicationBuilder UseProxyHost(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseWebSockets();
+        app.UseMiddleware<OriginCheckMiddleware>();
         app.UseMiddleware<TokenLoginMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -34,6 +38,8 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapProxyHostMetrics();
         endpoints.MapLauncherEndpoints();
         endpoints.MapArbitraryPortProxy();
+        endpoints.MapProxyHostApps();
+        endpoints.MapRelays(endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl);
         endpoints.MapTypedMessagingSites();
         return endpoints;
     }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Catalog;
+using ProxyHost.Configuration;
 using ProxyHost.Proxy.Activity;
 using ProxyHost.Proxy.Pages;
 using ProxyHost.Proxy.RawSockets;
@@ -58,6 +60,12 @@ public sealed partial class ServerActivationStep(
             return;
         }
 
+        if (ExceedsBodyLimit(context, definition, out var bodyLimit))
+        {
+            await WriteBodyTooLargeAsync(context, name, bodyLimit);
+            return;
+        }
+
         // Open from here on: a request waiting for its server to start is activity too.
         using var activityScope = activity.BeginRequest(name);
         if (startingPage.ShouldServe(context, name))
@@ -95,6 +103,12 @@ public sealed partial class ServerActivationStep(
             await ErrorPage.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
                 $"'{name}' answered the websocket request with {refused.BackendStatusCode} instead of accepting it; is this the right path?");
         }
+        else if (context.GetForwarderErrorFeature() is { } clientError && ClientFault(clientError.Exception) is { } fault && !context.Response.HasStarted)
+        {
+            await (fault.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? WriteBodyTooLargeAsync(context, name, context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize)
+                : ErrorPage.WriteAsync(context, fault.StatusCode, "Bad request", $"The request to '{name}' broke a limit: {fault.Message}"));
+        }
         else if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
         {
             Log.ForwardFailed(logger, name, error.Error, error.Exception?.Message);
@@ -109,9 +123,7 @@ public sealed partial class ServerActivationStep(
     /// </summary>
     private static bool LeavesContextPath(HttpContext context, string contextPath)
     {
-        var raw = ForwardedTarget.RawTarget(context);
-        var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = query < 0 ? raw : raw[..query];
+        var path = ForwardedTarget.AsSentPath(context);
         if (!ForwardedTarget.HasDotSegment(path))
         {
             return false;
@@ -133,6 +145,42 @@ public sealed partial class ServerActivationStep(
             }
         }
         return true;
+    }
+
+    /// <summary>Applies the server's <c>max_request_body_size</c>; true when the declared length already exceeds the limit.</summary>
+    private static bool ExceedsBodyLimit(HttpContext context, ServerProcessDefinition? definition, out long? limit)
+    {
+        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false } && definition?.MaxRequestBodySize is { } max)
+        {
+            feature.MaxRequestBodySize = max;
+        }
+        limit = feature?.MaxRequestBodySize;
+        return context.Request.ContentLength > limit;
+    }
+
+    /// <summary>
+    /// The client's fault behind a failed forward (a body over the size limit or slower than the minimum
+    /// rate), which Kestrel raises while YARP reads the body and YARP reports wrapped in its own exceptions.
+    /// </summary>
+    private static BadHttpRequestException? ClientFault(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException fault)
+            {
+                return fault;
+            }
+        }
+        return null;
+    }
+
+    private static Task WriteBodyTooLargeAsync(HttpContext context, string name, long? limit)
+    {
+        // The body is not read; the connection cannot be reused for a next request.
+        context.Response.Headers.Connection = "close";
+        return ErrorPage.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+            $"'{name}' accepts request bodies of at most {limit} bytes (its max_request_body_size).");
     }
 
     private static void RedirectToSlash(HttpContext context)

@@ -60,6 +60,7 @@ public sealed partial class ArbitraryPortProxy : IDisposable
             context.AddXForwardedFor();
             context.AddXForwardedProto();
             context.AddXForwardedHost();
+            context.RequestTransforms.Add(ConnectionHeaderTransform.Instance);
             context.RequestTransforms.Add(new ArbitraryPortRequestTransform(token));
             context.ResponseTransforms.Add(new ArbitraryPortLocationTransform());
             if (options.Value.ProxyRewriteResponse.Count > 0)
@@ -81,11 +82,13 @@ public sealed partial class ArbitraryPortProxy : IDisposable
             return;
         }
 
-        var rawPath = RawPath(context);
-        var proxyPrefix = options.BaseUrl + "proxy/";
-        var target = rawPath.StartsWith(proxyPrefix, StringComparison.Ordinal)
-            ? ArbitraryPortTarget.Parse(options.BaseUrl, rawPath[proxyPrefix.Length..])
-            : null;
+        var target = ParseTarget(options.BaseUrl, RawPath(context));
+        if (target is not null && LeavesTarget(context, options.BaseUrl, target))
+        {
+            await ErrorPage.WriteAsync(context, StatusCodes.Status404NotFound, "Not found",
+                "The path's '..' segments lead out of the port it names; ProxyHost does not resolve them into another one.");
+            return;
+        }
         if (target is null)
         {
             await ErrorPage.WriteAsync(context, StatusCodes.Status404NotFound, "Not found",
@@ -115,12 +118,32 @@ public sealed partial class ArbitraryPortProxy : IDisposable
     private bool IsAllowed(string host, ProxyHostOptions options) =>
         options.HostAllowed?.Invoke(host) ?? HostAllowlist.Matches(_allowlist.FromConfigFile ?? options.HostAllowlist, host);
 
+    private static ArbitraryPortTarget? ParseTarget(string baseUrl, string path)
+    {
+        var proxyPrefix = baseUrl + "proxy/";
+        return path.StartsWith(proxyPrefix, StringComparison.Ordinal) ? ArbitraryPortTarget.Parse(baseUrl, path[proxyPrefix.Length..]) : null;
+    }
+
+    /// <summary>
+    /// ASP.NET resolves <c>..</c> (also <c>%2e%2e</c>) before routing, so <c>proxy/1/../2/</c> would reach
+    /// port 2. True when the path as sent names another target (or none) than the resolved one.
+    /// </summary>
+    private static bool LeavesTarget(HttpContext context, string baseUrl, ArbitraryPortTarget resolved)
+    {
+        var path = ForwardedTarget.AsSentPath(context);
+        if (!ForwardedTarget.HasDotSegment(path))
+        {
+            return false;
+        }
+        var asSent = ParseTarget(baseUrl, path);
+        return asSent is null || asSent.Port != resolved.Port || asSent.Absolute != resolved.Absolute
+            || !string.Equals(asSent.Host, resolved.Host, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>The path as sent when it has no dot segments; otherwise ASP.NET's resolved path (which then must still parse).</summary>
     internal static string RawPath(HttpContext context)
     {
-        var raw = ForwardedTarget.RawTarget(context);
-        var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = query < 0 ? raw : raw[..query];
+        var path = ForwardedTarget.AsSentPath(context);
         return ForwardedTarget.HasDotSegment(path) ? (context.Request.PathBase + context.Request.Path).ToUriComponent() : path;
     }
 

@@ -21,6 +21,8 @@ public static class ErrorPage
         ArgumentNullException.ThrowIfNull(context);
         context.Response.StatusCode = statusCode;
         context.Response.Headers.CacheControl = "no-store";
+        // The plain-text variant repeats request text unencoded; never let a browser sniff it as HTML.
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         if (WantsHtml(context.Request))
         {
             context.Response.ContentType = "text/html; charset=utf-8";

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ProxyHost.Configuration;
 using ProxyHost.Proxy.Activity;
 using ProxyHost.Proxy.Pages;
@@ -16,7 +17,7 @@ namespace ProxyHost.Proxy.RawSockets;
 /// closes at once, then accepts the websocket and copies bytes both ways until either side ends.
 /// </summary>
 public sealed partial class RawSocketBridge(
-    IServerActivitySink activity, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<RawSocketBridge> logger)
+    IServerActivitySink activity, TimeProvider time, IHostApplicationLifetime lifetime, IOptions<ProxyHostOptions> options, ILogger<RawSocketBridge> logger)
 {
     /// <summary>Bridges an authenticated websocket request to the ready server; the caller has checked it is a websocket request.</summary>
     public async Task BridgeAsync(HttpContext context, ServerProcessDefinition definition, ActiveServer server)
@@ -56,7 +57,7 @@ public sealed partial class RawSocketBridge(
 
             var name = server.Name;
             activity.RecordActivity(name);
-            var session = new RawSocketSession(webSocket, backend, encoding, () => activity.RecordActivity(name), definition.WebSocketIdleTimeout, time);
+            var session = new RawSocketSession(webSocket, backend, encoding, () => activity.RecordActivity(name), definition.WebSocketIdleTimeout, options.Value.Limits.MaxWebSocketMessageSize, time);
             Log.Bridging(logger, name, server.Endpoint.ToString(), subProtocol ?? "(none)");
             var end = await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping).ConfigureAwait(false);
             Log.Ended(logger, name, end);

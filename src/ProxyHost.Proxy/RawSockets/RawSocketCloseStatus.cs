@@ -32,4 +32,9 @@ public static class RawSocketCloseStatus
     public const WebSocketCloseStatus InvalidBase64 = WebSocketCloseStatus.InvalidPayloadData;
 
     public const string InvalidBase64Reason = "text messages must be base64 on a base64 websocket";
+
+    /// <summary>1009: a client message was longer than the bridge's message size limit.</summary>
+    public const WebSocketCloseStatus MessageTooBig = WebSocketCloseStatus.MessageTooBig;
+
+    public const string MessageTooBigReason = "message too big";
 }

@@ -16,14 +16,16 @@ internal static class RawSocketPumps
     /// <summary>
     /// Writes every client message to the backend (text as its UTF-8 bytes, or base64-decoded on a
     /// base64 websocket) until the client sends a close or the websocket fails. After a failed write
-    /// it keeps receiving (and discarding) so the close handshake can still finish.
+    /// it keeps receiving (and discarding) so the close handshake can still finish. A message longer
+    /// than <paramref name="maxMessageSize"/> ends the pump.
     /// </summary>
     public static async Task<ClientEnd> ClientToBackendAsync(
-        WebSocket webSocket, Stream backend, RawSocketEncoding encoding, Action onMessage, CancellationToken cancellationToken)
+        WebSocket webSocket, Stream backend, RawSocketEncoding encoding, long maxMessageSize, Action onMessage, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize + 4);
         var decoded = encoding == RawSocketEncoding.Base64 ? ArrayPool<byte>.Shared.Rent(BufferSize) : null;
         var pending = 0;
+        var messageSize = 0L;
         var backendWritable = true;
         try
         {
@@ -33,6 +35,15 @@ internal static class RawSocketPumps
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return ClientEnd.Closed;
+                }
+                messageSize += result.Count;
+                if (messageSize > maxMessageSize)
+                {
+                    return ClientEnd.MessageTooBig;
+                }
+                if (result.EndOfMessage)
+                {
+                    messageSize = 0;
                 }
                 onMessage();
                 if (!backendWritable)
@@ -140,6 +151,7 @@ internal static class RawSocketPumps
         Closed,
         Gone,
         InvalidBase64,
+        MessageTooBig,
     }
 
     public enum BackendEnd

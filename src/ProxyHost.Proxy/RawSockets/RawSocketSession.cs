@@ -12,6 +12,7 @@ public enum RawSocketEnd
     BackendFailed,
     IdleTimeout,
     InvalidData,
+    MessageTooBig,
     HostStopping,
 }
 
@@ -20,7 +21,7 @@ public enum RawSocketEnd
 /// first (or that nothing moved for the idle timeout), and closes the other side with a code that says so.
 /// </summary>
 internal sealed class RawSocketSession(
-    WebSocket webSocket, Socket backend, RawSocketEncoding encoding, Action onMessage, TimeSpan? idleTimeout, TimeProvider time)
+    WebSocket webSocket, Socket backend, RawSocketEncoding encoding, Action onMessage, TimeSpan? idleTimeout, long maxMessageSize, TimeProvider time)
 {
     /// <summary>How long to wait for the client's close frame after ProxyHost sent its own.</summary>
     internal static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
@@ -49,7 +50,7 @@ internal sealed class RawSocketSession(
         {
             idle.CancelAfter(timeout);
         }
-        var fromClient = RawSocketPumps.ClientToBackendAsync(webSocket, stream, encoding, Touch, aborted);
+        var fromClient = RawSocketPumps.ClientToBackendAsync(webSocket, stream, encoding, maxMessageSize, Touch, aborted);
         var fromBackend = RawSocketPumps.BackendToClientAsync(stream, webSocket, encoding, Touch, aborted);
         var first = await Task.WhenAny(fromClient, fromBackend, idleFired.Task, stoppingFired.Task).ConfigureAwait(false);
 
@@ -57,11 +58,15 @@ internal sealed class RawSocketSession(
         {
             var clientEnd = await fromClient.ConfigureAwait(false);
             ShutdownBackend();
-            if (clientEnd == RawSocketPumps.ClientEnd.InvalidBase64)
+            if (clientEnd is RawSocketPumps.ClientEnd.InvalidBase64 or RawSocketPumps.ClientEnd.MessageTooBig)
             {
-                await CloseAsync(RawSocketCloseStatus.InvalidBase64, RawSocketCloseStatus.InvalidBase64Reason, fromClient).ConfigureAwait(false);
+                var tooBig = clientEnd == RawSocketPumps.ClientEnd.MessageTooBig;
+                await CloseAsync(
+                    tooBig ? RawSocketCloseStatus.MessageTooBig : RawSocketCloseStatus.InvalidBase64,
+                    tooBig ? RawSocketCloseStatus.MessageTooBigReason : RawSocketCloseStatus.InvalidBase64Reason,
+                    fromClient).ConfigureAwait(false);
                 await fromBackend.ConfigureAwait(false);
-                return RawSocketEnd.InvalidData;
+                return tooBig ? RawSocketEnd.MessageTooBig : RawSocketEnd.InvalidData;
             }
             if (clientEnd == RawSocketPumps.ClientEnd.Closed)
             {

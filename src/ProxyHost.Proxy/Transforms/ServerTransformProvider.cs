@@ -31,6 +31,7 @@ internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOp
         }
 
         var contextPath = metadata[ProxyMetadata.ContextPath];
+        context.RequestTransforms.Add(ConnectionHeaderTransform.Instance);
         context.RequestTransforms.Add(new ServerRequestTransform(contextPath, definition.AbsoluteUrl, definition.MapPath, options.Value.Token, definition.MapPathCallback));
         if (!definition.AbsoluteUrl)
         {

@@ -1,0 +1,37 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ProxyHost.Configuration;
+
+namespace ProxyHost.Hosting.Security;
+
+/// <summary>
+/// Listens where the options say, with <see cref="ProxyHostLimits"/> applied to every connection and TLS
+/// when a certificate is given (the per-client limit counts connections before their TLS handshake).
+/// </summary>
+internal static class KestrelLimitsExtensions
+{
+    public static void ApplyProxyHostLimits(this KestrelServerOptions kestrel, ProxyHostOptions options, X509Certificate2? certificate)
+    {
+        var limits = options.Limits;
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
+        kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
+        kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyDataRate, limits.MinRequestBodyGracePeriod);
+        kestrel.Listen(options.Address, options.Port, listen =>
+        {
+            if (limits.MaxConnectionsPerClient > 0)
+            {
+                var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger<ClientConnectionLimiter>();
+                listen.Use(new ClientConnectionLimiter(limits.MaxConnectionsPerClient, logger).Wrap);
+            }
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        });
+    }
+}

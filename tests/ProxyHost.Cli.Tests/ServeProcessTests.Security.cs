@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Headers;
+using FluentAssertions;
+using ProxyHost.Tests;
+using Xunit;
+
+namespace ProxyHost.Cli.Tests;
+
+/// <summary><c>serve</c>'s security options, in the real process.</summary>
+public sealed partial class ServeProcessTests
+{
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Serve_TokenFileReadableByOthers_UsesTheTrimmedTokenAndWarns()
+    {
+        var config = WriteConfig(new { servers = new { } });
+        var tokenFile = Path.Combine(_directory.FullName, "token");
+        await File.WriteAllTextAsync(tokenFile, "  file-token-123\n");
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        using var serve = StartServe("serve", "--port", "0", "--config", config, "--token-file", tokenFile);
+
+        var url = await ReadListeningUrlAsync(serve);
+        using var client = new HttpClient { BaseAddress = new Uri(url.Split('?')[0]) };
+        (await client.GetAsync("").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", "file-token-123");
+        (await client.GetAsync("").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.OK);
+        Signal(serve.Id, Sigint);
+        var stderr = await serve.StandardError.ReadToEndAsync().DefaultTimeout();
+        await serve.WaitForExitAsync().DefaultTimeout();
+
+        url.Should().EndWith("?token=file-token-123");
+        stderr.Should().Contain($"The token file {tokenFile} can be read by other users; restrict it with: chmod 600 {tokenFile}");
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void TokenFile_PrivateFile_GivesNoWarning()
+    {
+        var tokenFile = Path.Combine(_directory.FullName, "token");
+        File.WriteAllText(tokenFile, "t0k3n\r\n");
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        TokenFile.Read(tokenFile, out var warning).Should().Be("t0k3n");
+        warning.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("--token-file {missing}", "--token-file: cannot read")]
+    [InlineData("--token-file {empty}", "is empty")]
+    [InlineData("--token-file {two}", "must hold one token")]
+    [InlineData("--token-file {empty} --token x", "--token and --token-file cannot be used together")]
+    [InlineData("--token-file {two} --no-token", "--no-token cannot be used with --token or --token-file")]
+    [InlineData("--allow-origin evil.example", "--allow-origin: 'evil.example' is not an origin")]
+    [InlineData("--allow-origin https://a.example/path", "--allow-origin: 'https://a.example/path' is not an origin")]
+    [InlineData("--max-connections-per-client -1", "--max-connections-per-client: -1")]
+    public async Task Serve_BadSecurityOption_OneLineAndNonZeroExit(string options, string message)
+    {
+        var empty = Path.Combine(_directory.FullName, "empty");
+        await File.WriteAllTextAsync(empty, " \n");
+        var two = Path.Combine(_directory.FullName, "two");
+        await File.WriteAllTextAsync(two, "one two\n");
+        var arguments = options
+            .Replace("{missing}", Path.Combine(_directory.FullName, "missing"), StringComparison.Ordinal)
+            .Replace("{empty}", empty, StringComparison.Ordinal)
+            .Replace("{two}", two, StringComparison.Ordinal)
+            .Split(' ');
+
+        var run = await CliRun.RunAsync(["serve", "--port", "0", "--config", Path.Combine(_directory.FullName, "none.json"), .. arguments]);
+
+        run.ExitCode.Should().NotBe(0);
+        run.ErrorLines.Should().ContainSingle().Which.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task ListAndServe_ConfigWithUnpairedSurrogate_LocatedErrorAndNonZeroExit()
+    {
+        var config = Path.Combine(_directory.FullName, "bad.json");
+        await File.WriteAllTextAsync(config, """{"servers": {"a": {"command": ["x", "\ud800"]}}}""");
+
+        var list = await CliRun.RunAsync("list", "--config", config);
+        using var serve = StartServe("serve", "--port", "0", "--config", config);
+        var stderr = await serve.StandardError.ReadToEndAsync().DefaultTimeout();
+        await serve.WaitForExitAsync().DefaultTimeout();
+
+        list.ExitCode.Should().Be(ExitCodes.InvalidConfig);
+        list.Error.Should().Contain($"{config}: servers.a.command[1]: a \\u escape").And.NotContain("   at ");
+        serve.ExitCode.Should().Be(ExitCodes.InvalidConfig);
+        stderr.Should().Contain("servers.a.command[1]").And.NotContain("   at ");
+    }
+}

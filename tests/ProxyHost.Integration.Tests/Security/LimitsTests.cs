@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using FluentAssertions;
+using ProxyHost.Configuration;
+using ProxyHost.Integration.Tests.Infrastructure;
+using ProxyHost.Tests;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ProxyHost.Integration.Tests.Security;
+
+/// <summary>What one client may make ProxyHost hold, each limit tested on a real loopback connection.</summary>
+public sealed class LimitsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Headers_LargerThanTheLimit_Are431()
+    {
+        await using var backend = await TestBackend.StartTcpAsync();
+        await using var host = await TestProxyHost.StartAsync([new ServerProcessDefinition { Name = "app", Port = backend.Port }], output: output);
+        using var client = host.CreateClient();
+        using var small = new HttpRequestMessage(HttpMethod.Get, "app/");
+        small.Headers.Add("X-Big", new string('a', 16 * 1024));
+        using var big = new HttpRequestMessage(HttpMethod.Get, "app/");
+        big.Headers.Add("X-Big", new string('a', 40 * 1024));
+
+        (await client.SendAsync(small).DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.SendAsync(big).DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.RequestHeaderFieldsTooLarge);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Body_OverTheServersLimit_Is413AndUnderItPasses(bool chunked)
+    {
+        await using var backend = await TestBackend.StartTcpAsync();
+        await using var host = await TestProxyHost.StartAsync(
+            [new ServerProcessDefinition { Name = "small", Port = backend.Port, MaxRequestBodySize = 1000 }, new ServerProcessDefinition { Name = "app", Port = backend.Port }],
+            output: output, configureOptions: o => o.Limits.MaxRequestBodySize = 100_000);
+        using var client = host.CreateClient();
+
+        (await PostAsync(client, "small/", 900, chunked)).Should().Be(HttpStatusCode.OK);
+        (await PostAsync(client, "small/", 1500, chunked)).Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await PostAsync(client, "app/", 50_000, chunked)).Should().Be(HttpStatusCode.OK, "servers without their own limit get the host's");
+        (await PostAsync(client, "app/", 150_000, chunked)).Should().Be(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task Connections_OverThePerClientLimit_AreClosedAndFreedOnesCountAgain()
+    {
+        await using var backend = await TestBackend.StartTcpAsync();
+        await using var host = await TestProxyHost.StartAsync(
+            [new ServerProcessDefinition { Name = "app", Port = backend.Port }], output: output, configureOptions: o => o.Limits.MaxConnectionsPerClient = 2);
+
+        using var first = await OpenKeptAliveAsync(host);
+        using var second = await OpenKeptAliveAsync(host);
+        using (var third = new TcpClient())
+        {
+            await third.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
+            var status = await TryRequestAsync(third.GetStream(), host);
+            status.Should().BeNull("the third connection from one address is closed unanswered");
+        }
+
+        first.Dispose();
+        string? again = null;
+        var clock = Stopwatch.StartNew();
+        for (var attempt = 0; attempt < 200 && again is null && clock.Elapsed < TestTimeouts.Default; attempt++)
+        {
+            // Kestrel notices the closed connection asynchronously; each try is a real connection, no sleeping.
+            using var retry = new TcpClient();
+            await retry.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
+            again = await TryRequestAsync(retry.GetStream(), host);
+        }
+        again.Should().StartWith("HTTP/1.1 200");
+    }
+
+    [Fact]
+    public async Task SlowLoris_HeadersNeverFinished_AreCutOffAfterTheHeadersTimeout()
+    {
+        await using var host = await TestProxyHost.StartAsync(output: output, configureOptions: o => o.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(2));
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
+        var stream = client.GetStream();
+        var clock = Stopwatch.StartNew();
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {host.Address.Authority}\r\nX-Slow: a")).DefaultTimeout();
+        var answer = await ReadToEndAsync(stream);
+
+        clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.5));
+        answer.Should().Match(a => a.Length == 0 || a.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), "Kestrel answers 408 or just closes");
+    }
+
+    [Fact]
+    public async Task SlowBody_BelowTheMinimumRate_IsCutOff()
+    {
+        await using var backend = await TestBackend.StartTcpAsync();
+        await using var host = await TestProxyHost.StartAsync(
+            [new ServerProcessDefinition { Name = "app", Port = backend.Port }], output: output,
+            configureOptions: o => (o.Limits.MinRequestBodyDataRate, o.Limits.MinRequestBodyGracePeriod) = (1000, TimeSpan.FromSeconds(2)));
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
+        var stream = client.GetStream();
+        var clock = Stopwatch.StartNew();
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /app/ HTTP/1.1\r\nHost: {host.Address.Authority}\r\nAuthorization: token {TestProxyHost.Token}\r\nContent-Length: 100000\r\n\r\nsome")).DefaultTimeout();
+        var answer = await ReadToEndAsync(stream);
+
+        output.WriteLine(answer);
+        clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.5));
+        answer.Should().Match(a => a.Length == 0 || a.StartsWith("HTTP/1.1 408", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RawBridge_MessageOverTheLimit_ClosesWith1009()
+    {
+        await using var service = SwapCaseEchoServer.StartTcp();
+        await using var host = await TestProxyHost.StartAsync(
+            [new ServerProcessDefinition { Name = "vnc", Port = service.Port, RawSocketProxy = true }], output: output,
+            configureOptions: o => o.Limits.MaxWebSocketMessageSize = 1000);
+        using var socket = await WebSocketClient.ConnectAsync(host, "vnc/");
+
+        await socket.SendAsync(new byte[900], WebSocketMessageType.Binary, true, CancellationToken.None).DefaultTimeout();
+        (await socket.ReceiveMessageAsync()).Payload.Length.Should().BeGreaterThan(0);
+        await socket.SendAsync(new byte[600], WebSocketMessageType.Binary, false, CancellationToken.None).DefaultTimeout();
+        await socket.SendAsync(new byte[600], WebSocketMessageType.Binary, true, CancellationToken.None).DefaultTimeout();
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await socket.ReceiveAsync(new byte[64 * 1024], CancellationToken.None).DefaultTimeout();
+        }
+        while (result.MessageType != WebSocketMessageType.Close);
+
+        result.CloseStatus.Should().Be(WebSocketCloseStatus.MessageTooBig, "900 bytes passed, 1200 in one message (two frames) did not");
+    }
+
+    private static async Task<HttpStatusCode> PostAsync(HttpClient client, string path, int size, bool chunked)
+    {
+        HttpContent content = chunked ? new StreamContent(new MemoryStream(new byte[size])) : new ByteArrayContent(new byte[size]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.TransferEncodingChunked = chunked;
+        try
+        {
+            using var response = await client.SendAsync(request).DefaultTimeout();
+            return response.StatusCode;
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException)
+        {
+            // ProxyHost answered 413 and closed while the client was still sending; the status is lost with the connection.
+            return HttpStatusCode.RequestEntityTooLarge;
+        }
+    }
+
+    private static async Task<TcpClient> OpenKeptAliveAsync(TestProxyHost host)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
+        (await TryRequestAsync(client.GetStream(), host)).Should().StartWith("HTTP/1.1 200");
+        return client;
+    }
+
+    /// <summary>One GET on a kept-alive connection; its status line, or null when the connection was closed unanswered.</summary>
+    private static async Task<string?> TryRequestAsync(NetworkStream stream, TestProxyHost host)
+    {
+        try
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                $"GET /app/ HTTP/1.1\r\nHost: {host.Address.Authority}\r\nAuthorization: token {TestProxyHost.Token}\r\n\r\n")).DefaultTimeout();
+            var buffer = new byte[4096];
+            var read = await stream.ReadAsync(buffer).DefaultTimeout();
+            return read == 0 ? null : Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string> ReadToEndAsync(NetworkStream stream)
+    {
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer).DefaultTimeout()) > 0)
+            {
+                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return text.ToString();
+    }
+}
