@@ -39,6 +39,10 @@ public static class ProxyHostApplication
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             .AddFilter("Yarp", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        if ((options.SslCertificatePath is null) != (options.SslKeyPath is null))
+        {
+            throw new ArgumentException("SslCertificatePath and SslKeyPath go together: set both PEM files or neither", nameof(options));
+        }
         var certificate = options.SslCertificatePath is { } certificatePath && options.SslKeyPath is { } keyPath
             ? PemCertificate.Load(certificatePath, keyPath, "--ssl-cert", "--ssl-key")
             : null;

@@ -41,6 +41,25 @@ public sealed class MessagingTests : ServerHarness
         ((long)audio.Timestamp).Should().BeCloseTo(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 60_000);
     }
 
+    [Theory]
+    [InlineData(16 * 1024)]
+    [InlineData(16 * 1024 + 1)]
+    [InlineData(1024 * 1024)]
+    public async Task Echo_PayloadsAroundTheSingleFrameLimit_ArriveIntact(int size)
+    {
+        var server = await StartAsync(o => o.Echo = true);
+        await using var client = await ConnectAsync(server);
+        await client.ReceiveAsync();
+        var payload = new byte[size];
+        Random.Shared.NextBytes(payload);
+
+        await client.SendAsync(MessageType.Binary, payload);
+        var (header, echoed) = await client.ReceiveAsync();
+
+        header.PayloadSize.Should().Be((uint)size);
+        echoed.Should().Equal(payload);
+    }
+
     [Fact]
     public async Task Handlers_GetTheSeedsArguments_AndASlowHandlerBlocksNeitherItsSocketNorOtherClients()
     {

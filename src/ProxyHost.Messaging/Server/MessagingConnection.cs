@@ -13,7 +13,9 @@ namespace ProxyHost.Messaging.Server;
 internal sealed class MessagingConnection
 {
     /// <summary>How long a close handshake may take before the socket is aborted.</summary>
-    internal static TimeSpan CloseGrace { get; set; } = TimeSpan.FromSeconds(5);
+    internal static TimeSpan CloseGrace { get; } = TimeSpan.FromSeconds(5);
+
+    private const int SingleFrameLimit = 16 * 1024;
 
     private readonly WebSocket _socket;
     private readonly MessagingHub _hub;
@@ -54,6 +56,9 @@ internal sealed class MessagingConnection
         }
         return false;
     }
+
+    /// <summary>Queues a message for the handlers ahead of anything the client sends (the <c>client_state: connected</c> event).</summary>
+    public bool TryDispatchFirst(ReceivedMessage message) => _inbound.Writer.TryWrite(message);
 
     /// <summary>Ends the connection with a close frame, within <see cref="CloseGrace"/>.</summary>
     public void RequestClose(WebSocketCloseStatus status, string reason)
@@ -169,7 +174,9 @@ internal sealed class MessagingConnection
 
     private async Task SendLoopAsync()
     {
-        var header = new byte[MessageHeader.Size];
+        // Small payloads are copied behind the header and sent as one websocket frame (one write);
+        // large ones go as two fragments, so a broadcast never copies a big payload per client.
+        var frame = new byte[MessageHeader.Size + SingleFrameLimit];
         try
         {
             var reader = _outbound.Reader;
@@ -177,12 +184,17 @@ internal sealed class MessagingConnection
             {
                 while (_closeRequest is null && reader.TryRead(out var message))
                 {
-                    MessageFrame.WriteHeader(new MessageHeader(_nextId, message.Timestamp, message.Type, (uint)message.Payload.Length, message.Metadata), header);
-                    var empty = message.Payload.IsEmpty;
-                    await _socket.SendAsync(header, WebSocketMessageType.Binary, empty, _abort.Token).ConfigureAwait(false);
-                    if (!empty)
+                    var payload = message.Payload;
+                    MessageFrame.WriteHeader(new MessageHeader(_nextId, message.Timestamp, message.Type, (uint)payload.Length, message.Metadata), frame);
+                    if (payload.Length <= SingleFrameLimit)
                     {
-                        await _socket.SendAsync(message.Payload, WebSocketMessageType.Binary, true, _abort.Token).ConfigureAwait(false);
+                        payload.CopyTo(frame.AsMemory(MessageHeader.Size));
+                        await _socket.SendAsync(frame.AsMemory(0, MessageHeader.Size + payload.Length), WebSocketMessageType.Binary, true, _abort.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await _socket.SendAsync(frame.AsMemory(0, MessageHeader.Size), WebSocketMessageType.Binary, false, _abort.Token).ConfigureAwait(false);
+                        await _socket.SendAsync(payload, WebSocketMessageType.Binary, true, _abort.Token).ConfigureAwait(false);
                     }
                     _nextId++;
                 }

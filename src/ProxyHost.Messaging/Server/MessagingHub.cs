@@ -150,7 +150,7 @@ public class MessagingHub : IAsyncDisposable
         Log.Connected(id, connection.RemoteAddress, _clients.Count);
         var connected = new ClientEvent(id, connection.RemoteAddress);
         Raise(ClientConnected, connected);
-        await DispatchAsync(ClientState(id, "connected")).ConfigureAwait(false);
+        connection.TryDispatchFirst(ClientState(id, "connected"));
         if (Options.Echo)
         {
             EchoReplies.Welcome(this, id);
