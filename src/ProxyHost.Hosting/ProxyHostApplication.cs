@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting.Security;
+using ProxyHost.Security;
 
 namespace ProxyHost.Hosting;
 
@@ -32,10 +33,16 @@ public static class ProxyHostApplication
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            // Its only messages are per-request Information lines, but any enabled level makes ASP.NET start an
+            // Activity for every request (and HttpClient then injects trace headers): measurable on the proxy path.
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             .AddFilter("Yarp", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(20));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ApplyProxyHostLimits(options));
+        var certificate = options.SslCertificatePath is { } certificatePath && options.SslKeyPath is { } keyPath
+            ? PemCertificate.Load(certificatePath, keyPath, "--ssl-cert", "--ssl-key")
+            : null;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ApplyProxyHostLimits(options, certificate));
 
         var proxyHost = builder.Services.AddProxyHost(o =>
         {
@@ -52,6 +59,8 @@ public static class ProxyHostApplication
             o.AllowedOrigins = options.AllowedOrigins;
             o.MetricsWithoutAuth = options.MetricsWithoutAuth;
             o.Limits = options.Limits;
+            o.SslCertificatePath = options.SslCertificatePath;
+            o.SslKeyPath = options.SslKeyPath;
         });
         if (options.ConfigPath is not null)
         {

@@ -91,6 +91,18 @@ internal sealed class ServeCommand : Command
         HelpName = "DIR",
     };
 
+    private readonly Option<string?> _sslCert = new("--ssl-cert")
+    {
+        Description = "A PEM certificate: serve HTTPS and WSS with it (needs --ssl-key)",
+        HelpName = "PEM",
+    };
+
+    private readonly Option<string?> _sslKey = new("--ssl-key")
+    {
+        Description = "The PEM private key of --ssl-cert",
+        HelpName = "PEM",
+    };
+
     public ServeCommand(ICliConsole console)
         : base("serve", "Serve the configured servers, starting each on its first request")
     {
@@ -110,6 +122,8 @@ internal sealed class ServeCommand : Command
         Options.Add(_shutdownNoActivityTimeout);
         Options.Add(_noArbitraryPorts);
         Options.Add(_plugins);
+        Options.Add(_sslCert);
+        Options.Add(_sslKey);
         SetAction(ExecuteAsync);
     }
 
@@ -200,6 +214,7 @@ internal sealed class ServeCommand : Command
             }
         }
 
+        var (sslCert, sslKey) = ReadTls(parseResult);
         var configOption = parseResult.GetValue(_config);
         configRequired = configOption is not null || Environment.GetEnvironmentVariable(ConfigPathOption.EnvironmentVariable) is { Length: > 0 };
         return new ProxyHostOptions
@@ -214,6 +229,8 @@ internal sealed class ServeCommand : Command
             AllowedOrigins = ReadAllowedOrigins(parseResult),
             MetricsWithoutAuth = parseResult.GetValue(_metricsNoAuth),
             Limits = new ProxyHostLimits { MaxConnectionsPerClient = ReadMaxConnections(parseResult) },
+            SslCertificatePath = sslCert,
+            SslKeyPath = sslKey,
         };
     }
 
@@ -250,6 +267,29 @@ internal sealed class ServeCommand : Command
         >= 0 and var count => count,
         var count => throw new CliUsageException($"--max-connections-per-client: {count} is not a count of 0 (no limit) or more"),
     };
+
+    /// <summary>Both PEM files or neither; checked here so a bad file is one line naming the option, before anything starts.</summary>
+    private (string? Certificate, string? Key) ReadTls(ParseResult parseResult)
+    {
+        var (certificate, key) = (parseResult.GetValue(_sslCert), parseResult.GetValue(_sslKey));
+        if (certificate is null && key is null)
+        {
+            return (null, null);
+        }
+        if (certificate is null || key is null)
+        {
+            throw new CliUsageException(certificate is null ? "--ssl-key needs --ssl-cert (the PEM certificate)" : "--ssl-cert needs --ssl-key (the PEM private key)");
+        }
+        try
+        {
+            PemCertificate.Load(certificate, key, "--ssl-cert", "--ssl-key").Dispose();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException(e.Message);
+        }
+        return (Path.GetFullPath(certificate), Path.GetFullPath(key));
+    }
 
     /// <summary>
     /// Under JupyterHub (its variables set), the base URL, address and port come from the spawner unless

@@ -71,6 +71,9 @@ public static class ProxyHostConfigReader
         var servers = new List<ServerProcessDefinition>();
         IReadOnlyList<string>? hostAllowlist = null;
         IReadOnlyList<string> plugins = [];
+        AppsConfiguration? apps = null;
+        IReadOnlyList<RelayDefinition> relays = [];
+        IReadOnlyList<WebServerDefinition> webServers = [];
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -84,14 +87,23 @@ public static class ProxyHostConfigReader
                 case "plugins":
                     plugins = ReadPluginDirectories(property.Value, errors);
                     break;
+                case "apps":
+                    apps = AppsConfigReader.Read(property.Value, errors);
+                    break;
+                case "relays":
+                    relays = RelayDefinitionReader.Read(property.Value, errors);
+                    break;
+                case "webservers":
+                    webServers = WebServerDefinitionReader.ReadAll(property.Value, errors);
+                    break;
                 case "$schema":
                     break;
                 default:
-                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins)");
+                    errors.Add(property.Name, "unknown key (known top-level keys: servers, host_allowlist, plugins, apps, relays, webservers)");
                     break;
             }
         }
-        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins };
+        return new ProxyHostConfiguration { Servers = servers, HostAllowlist = hostAllowlist, PluginDirectories = plugins, Apps = apps, Relays = relays, WebServers = webServers };
     }
 
     private static List<string> ReadPluginDirectories(JsonElement element, ConfigErrorCollector errors)
@@ -187,7 +199,15 @@ public static class ProxyHostConfigReader
 
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        // The location is reported separately (1-based), so System.Text.Json's own 0-based one is cut.
+        foreach (var marker in (string[])[" Path:", " LineNumber:"])
+        {
+            var cut = message.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                message = message[..cut];
+            }
+        }
+        return message;
     }
 }

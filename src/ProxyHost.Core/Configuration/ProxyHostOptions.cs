@@ -56,6 +56,12 @@ public sealed class ProxyHostOptions
     /// <summary>Sizes, rates and counts one client may use.</summary>
     public ProxyHostLimits Limits { get; set; } = new();
 
+    /// <summary>PEM certificate to serve HTTPS and WSS with (<c>--ssl-cert</c>); needs <see cref="SslKeyPath"/>.</summary>
+    public string? SslCertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="SslCertificatePath"/> (<c>--ssl-key</c>).</summary>
+    public string? SslKeyPath { get; set; }
+
     /// <summary>Returns <paramref name="baseUrl"/> with exactly one leading and one trailing '/'.</summary>
     public static string NormalizeBaseUrl(string? baseUrl)
     {

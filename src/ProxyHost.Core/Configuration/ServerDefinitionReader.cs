@@ -53,7 +53,7 @@ internal static class ServerDefinitionReader
                 "max_request_body_size" => definition with { MaxRequestBodySize = ReadByteCount(value, at, errors) },
                 "ready_check_path" => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
                 "ready_status" => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
-                _ => Unknown(definition, at, errors),
+                _ => Unknown(definition, property.Name, at, errors),
             };
         }
 
@@ -64,9 +64,9 @@ internal static class ServerDefinitionReader
         return errors.Count == errorCount ? definition : null;
     }
 
-    private static ServerProcessDefinition Unknown(ServerProcessDefinition definition, string at, ConfigErrorCollector errors)
+    private static ServerProcessDefinition Unknown(ServerProcessDefinition definition, string key, string at, ConfigErrorCollector errors)
     {
-        errors.Add(at, $"unknown key (known keys: {string.Join(", ", Keys)})");
+        errors.Add(at, KeySuggestion.UnknownKey(key, Keys));
         return definition;
     }
 
@@ -331,15 +331,15 @@ internal static class ServerDefinitionReader
                 "title" => entry with { Title = ReadOptionalString(property.Value, keyAt, errors) },
                 "path_info" => entry with { PathInfo = ReadOptionalString(property.Value, keyAt, errors) },
                 "category" => entry with { Category = ReadOptionalString(property.Value, keyAt, errors) ?? LauncherEntry.DefaultCategory },
-                _ => UnknownLauncherKey(entry, keyAt, errors),
+                _ => UnknownLauncherKey(entry, property.Name, keyAt, errors),
             };
         }
         return entry;
     }
 
-    private static LauncherEntry UnknownLauncherKey(LauncherEntry entry, string at, ConfigErrorCollector errors)
+    private static LauncherEntry UnknownLauncherKey(LauncherEntry entry, string key, string at, ConfigErrorCollector errors)
     {
-        errors.Add(at, $"unknown key (known keys: {string.Join(", ", LauncherKeys)})");
+        errors.Add(at, KeySuggestion.UnknownKey(key, LauncherKeys));
         return entry;
     }
 }

@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ProxyHost.Configuration;
 using ProxyHost.Hosting.Api;
+using ProxyHost.Hosting.Messaging;
 using ProxyHost.Hosting.Metrics;
 using ProxyHost.Hosting.Pages;
 using ProxyHost.Hosting.Security;
@@ -34,6 +38,9 @@ public static class ProxyHostApplicationBuilderExtensions
         endpoints.MapProxyHostMetrics();
         endpoints.MapLauncherEndpoints();
         endpoints.MapArbitraryPortProxy();
+        endpoints.MapProxyHostApps();
+        endpoints.MapRelays(endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl);
+        endpoints.MapTypedMessagingSites();
         return endpoints;
     }
 }

@@ -28,12 +28,38 @@ public static class ProxyHostServiceCollectionExtensions
         services.AddServerProcessSupervision();
         services.AddServerProcessProxy();
         services.TryAddSingleton<ProxyHost.Hosting.Metrics.PrometheusExporter>();
+        services.AddProxyHostApps();
+        services.AddProxyHostRelays();
+        services.TryAddSingleton<ProxyHost.Hosting.Messaging.TypedMessagingSites>();
 
-        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().SetFallbackPolicy(
-            new AuthorizationPolicyBuilder(TokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        services.AddAuthentication(o =>
+        {
+            o.AddScheme<TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+            o.DefaultScheme = TokenAuthenticationHandler.SchemeName;
+        });
+        services.TryAddTransient<TokenAuthenticationHandler>();
+        // No scheme named in the policy: UseAuthentication has already run the (default) token scheme, and
+        // naming it here would authenticate every request a second time.
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        WithoutDataProtectionWarmUp(services);
         return new ProxyHostBuilder(services);
+    }
+
+    /// <summary>
+    /// YARP and authentication add data protection (for cookies ProxyHost never protects); its hosted service
+    /// would load, or create, a key ring at start-up, pulling in XML and OpenSSL: about 9 MB of idle RSS.
+    /// Anything that does use data protection still gets its keys, on first use.
+    /// </summary>
+    private static void WithoutDataProtectionWarmUp(IServiceCollection services)
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)
+                && services[i].ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService")
+            {
+                services.RemoveAt(i);
+            }
+        }
     }
 
     /// <summary>Serves a server defined in code (in addition to any config file).</summary>

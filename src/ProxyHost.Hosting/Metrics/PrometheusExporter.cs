@@ -12,11 +12,15 @@ namespace ProxyHost.Hosting.Metrics;
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
+    private const int MaxCachedLabelSets = 4096;
+
     private static readonly double[] DefaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly MeterListener _listener = new();
     private readonly Lock _lock = new();
+    private readonly Lock _renderLock = new();
     private readonly Dictionary<Instrument, Series> _series = [];
+    private readonly Dictionary<LabelKey, string> _labels = [];
 
     public PrometheusExporter(IMeterFactory meterFactory, ProxyHostMetrics metrics)
     {
@@ -42,11 +46,23 @@ internal sealed class PrometheusExporter : IDisposable
     public string Render()
     {
         var text = new StringBuilder(4096);
-        lock (_lock)
+        lock (_renderLock)
         {
-            foreach (var series in _series.Values.OrderBy(s => s.Instrument.Name, StringComparer.Ordinal))
+            // Observable gauges report their current values on demand; stale label sets (closed rooms) must vanish.
+            lock (_lock)
             {
-                series.Render(text);
+                foreach (var series in _series.Values.Where(s => s.Instrument.IsObservable))
+                {
+                    series.Reset();
+                }
+            }
+            _listener.RecordObservableInstruments();
+            lock (_lock)
+            {
+                foreach (var series in _series.Values.OrderBy(s => s.Instrument.Name, StringComparer.Ordinal))
+                {
+                    series.Render(text);
+                }
             }
         }
         return text.ToString();
@@ -56,15 +72,39 @@ internal sealed class PrometheusExporter : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labels = Labels(tags);
         lock (_lock)
         {
             if (_series.TryGetValue(instrument, out var series))
             {
-                series.Add(labels, value);
+                series.Add(CachedLabels(tags), value);
             }
         }
     }
+
+    /// <summary>
+    /// Every proxied request records a few measurements with one of a handful of label sets; rendering the
+    /// set anew each time cost several strings per request. Call with the lock held.
+    /// </summary>
+    private string CachedLabels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length > 3)
+        {
+            return Labels(tags);
+        }
+        var key = new LabelKey(Tag(tags, 0), Tag(tags, 1), Tag(tags, 2));
+        if (!_labels.TryGetValue(key, out var labels))
+        {
+            labels = Labels(tags);
+            if (_labels.Count < MaxCachedLabelSets)
+            {
+                _labels[key] = labels;
+            }
+        }
+        return labels;
+    }
+
+    private static (string, object?) Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, int index) =>
+        index < tags.Length ? (tags[index].Key, tags[index].Value) : ("", null);
 
     private static double[]? Boundaries(Instrument instrument) => instrument switch
     {
@@ -94,6 +134,8 @@ internal sealed class PrometheusExporter : IDisposable
         double.PositiveInfinity => "+Inf",
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
+
+    private readonly record struct LabelKey((string, object?) First, (string, object?) Second, (string, object?) Third);
 
     /// <summary>One instrument's aggregated values per label set.</summary>
     private sealed class Series(Instrument instrument, double[]? boundaries)
@@ -125,6 +167,8 @@ internal sealed class PrometheusExporter : IDisposable
                 _sums[labels] = _sums.GetValueOrDefault(labels) + value;
             }
         }
+
+        public void Reset() => _sums.Clear();
 
         public void Render(StringBuilder text)
         {

@@ -14,8 +14,10 @@ namespace ProxyHost.Hosting.Pages;
 /// </summary>
 internal static class LauncherPage
 {
-    public static string Render(string baseUrl, ServerCatalogSnapshot catalog, IServerProcessSupervisor supervisor)
+    /// <param name="appTiles">App services that open without a service id (title, path under the base URL), shown after the servers.</param>
+    public static string Render(string baseUrl, ServerCatalogSnapshot catalog, IServerProcessSupervisor supervisor, IReadOnlyList<(string Title, string Path)>? appTiles = null)
     {
+        appTiles ??= [];
         string E(string s) => WebUtility.HtmlEncode(s);
         var html = new StringBuilder(8192);
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -31,7 +33,7 @@ internal static class LauncherPage
             .Append("<header><h1>ProxyHost</h1><nav><a href=\"").Append(E(baseUrl)).Append("_/dashboard\">Dashboard</a></nav></header>");
 
         var tiles = catalog.Servers.Where(s => s.LauncherEntry.Enabled).ToList();
-        if (tiles.Count == 0)
+        if (tiles.Count == 0 && appTiles.Count == 0)
         {
             html.Append("<p class=\"muted\">No servers are defined yet. Add one with <code>proxyhost add NAME -- COMMAND &lt;port&gt;</code>.</p>");
         }
@@ -55,6 +57,17 @@ internal static class LauncherPage
                 }
                 html.Append("<span class=\"title\">").Append(E(server.LauncherTitle)).Append("</span>")
                     .Append("<span class=\"state state-").Append(StateClass(state)).Append("\">").Append(E(StateLabel(state))).Append("</span></a>");
+            }
+            html.Append("</div></section>");
+        }
+        if (appTiles.Count > 0)
+        {
+            html.Append("<section><h2>App services</h2><div class=\"tiles\">");
+            foreach (var (title, path) in appTiles)
+            {
+                html.Append("<a class=\"tile\" data-app=\"").Append(E(path)).Append("\" href=\"").Append(E(baseUrl + path)).Append("\">")
+                    .Append("<span class=\"icon\" aria-hidden=\"true\" style=\"background:hsl(").Append(Hue(title)).Append(",55%,45%)\">")
+                    .Append(E(title[..1].ToUpperInvariant())).Append("</span><span class=\"title\">").Append(E(title)).Append("</span></a>");
             }
             html.Append("</div></section>");
         }

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ProxyHost.Apps.Hosting;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
+using ProxyHost.Hosting.Apps;
 using ProxyHost.Supervision.Lifecycle;
 
 namespace ProxyHost.Hosting.Pages;
@@ -18,11 +20,15 @@ internal static class PageEndpoints
     public static void MapProxyHostPages(this IEndpointRouteBuilder endpoints)
     {
         var baseUrl = endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl;
-        endpoints.MapGet(baseUrl, (IServerProcessCatalog catalog, IServerProcessSupervisor supervisor) =>
-            Html(LauncherPage.Render(baseUrl, catalog.Current, supervisor)));
+        endpoints.MapGet(baseUrl, (IServerProcessCatalog catalog, IServerProcessSupervisor supervisor, AppServiceRegistry apps) =>
+            Html(LauncherPage.Render(baseUrl, catalog.Current, supervisor, AppTiles(apps))));
         endpoints.MapGet(baseUrl + "_/dashboard", (IServerProcessCatalog catalog) => Html(DashboardPage.Render(baseUrl, catalog.Current)));
         endpoints.MapGet(baseUrl + "_/icons/{name}", ServerIcons.Get);
     }
+
+    private static List<(string, string)> AppTiles(AppServiceRegistry apps) =>
+        [.. apps.Apps.Where(a => a.Service.FixedServiceId is not null || a.ServiceChooserAppName is not null)
+            .Select(a => (a.Title, $"{AppsConfigLoader.MountName}/{a.Workspace}/{a.Name}/index.html"))];
 
     private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 }

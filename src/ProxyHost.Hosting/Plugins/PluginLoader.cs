@@ -60,23 +60,4 @@ public static class PluginLoader
 
     private static bool IsPlugin(Type type) =>
         type is { IsClass: true, IsAbstract: false } && typeof(IProxyHostPlugin).IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null;
-
-    private sealed class PluginLoadContext(string path) : AssemblyLoadContext(Path.GetFileNameWithoutExtension(path), isCollectible: false)
-    {
-        private readonly AssemblyDependencyResolver _resolver = new(path);
-
-        protected override Assembly? Load(AssemblyName assemblyName)
-        {
-            // Share whatever the host already has (ProxyHost.*, ASP.NET, YARP): one IProxyHostPlugin type.
-            if (Default.Assemblies.Any(a => AssemblyName.ReferenceMatchesDefinition(assemblyName, a.GetName()))
-                || assemblyName.Name?.StartsWith("ProxyHost.", StringComparison.Ordinal) == true)
-            {
-                return null;
-            }
-            return _resolver.ResolveAssemblyToPath(assemblyName) is { } resolved ? LoadFromAssemblyPath(resolved) : null;
-        }
-
-        protected override IntPtr LoadUnmanagedDll(string unmanagedDllName) =>
-            _resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is { } resolved ? LoadUnmanagedDllFromPath(resolved) : IntPtr.Zero;
-    }
 }

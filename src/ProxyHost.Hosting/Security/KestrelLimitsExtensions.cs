@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -5,10 +7,13 @@ using ProxyHost.Configuration;
 
 namespace ProxyHost.Hosting.Security;
 
-/// <summary>Listens where the options say, with <see cref="ProxyHostLimits"/> applied to every connection.</summary>
+/// <summary>
+/// Listens where the options say, with <see cref="ProxyHostLimits"/> applied to every connection and TLS
+/// when a certificate is given (the per-client limit counts connections before their TLS handshake).
+/// </summary>
 internal static class KestrelLimitsExtensions
 {
-    public static void ApplyProxyHostLimits(this KestrelServerOptions kestrel, ProxyHostOptions options)
+    public static void ApplyProxyHostLimits(this KestrelServerOptions kestrel, ProxyHostOptions options, X509Certificate2? certificate)
     {
         var limits = options.Limits;
         kestrel.AddServerHeader = false;
@@ -22,6 +27,10 @@ internal static class KestrelLimitsExtensions
             {
                 var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger<ClientConnectionLimiter>();
                 listen.Use(new ClientConnectionLimiter(limits.MaxConnectionsPerClient, logger).Wrap);
+            }
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
             }
         });
     }

@@ -1,8 +1,6 @@
 using System.Security.Claims;
-using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProxyHost.Configuration;
 using ProxyHost.Proxy.Pages;
@@ -14,31 +12,42 @@ namespace ProxyHost.Hosting.Security;
 /// The one authentication scheme in front of every endpoint: the token in an <c>Authorization</c>
 /// header (<c>token T</c> or <c>Bearer T</c>), in the auth cookie, or in <c>?token=</c>.
 /// </summary>
-internal sealed class TokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
-    ILoggerFactory loggerFactory,
-    UrlEncoder encoder,
-    IOptions<ProxyHostOptions> hostOptions)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
+/// <remarks>
+/// A plain <see cref="IAuthenticationHandler"/> rather than <c>AuthenticationHandler&lt;T&gt;</c>: it runs on
+/// every proxied request, and the base class costs an options lookup, a logger and several allocations each time.
+/// </remarks>
+internal sealed class TokenAuthenticationHandler(IOptions<ProxyHostOptions> hostOptions) : IAuthenticationHandler
 {
     public const string SchemeName = "ProxyHostToken";
 
-    private static readonly AuthenticateResult Authenticated = AuthenticateResult.Success(
-        new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "proxyhost-user")], SchemeName)), SchemeName));
+    private static readonly Task<AuthenticateResult> Authenticated = Task.FromResult(AuthenticateResult.Success(
+        new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "proxyhost-user")], SchemeName)), SchemeName)));
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    private static readonly Task<AuthenticateResult> Anonymous = Task.FromResult(AuthenticateResult.NoResult());
+
+    private HttpContext _context = null!;
+
+    public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
     {
-        var token = hostOptions.Value.Token;
-        if (token is null || Carries(Request, token))
-        {
-            return Task.FromResult(Authenticated);
-        }
-        return Task.FromResult(AuthenticateResult.NoResult());
+        _context = context;
+        return Task.CompletedTask;
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        ErrorPage.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Authentication required",
+    public Task<AuthenticateResult> AuthenticateAsync()
+    {
+        var token = hostOptions.Value.Token;
+        return token is null || Carries(_context.Request, token) ? Authenticated : Anonymous;
+    }
+
+    public Task ChallengeAsync(AuthenticationProperties? properties) =>
+        ErrorPage.WriteAsync(_context, StatusCodes.Status401Unauthorized, "Authentication required",
             "Open the URL that 'proxyhost serve' printed (it ends with ?token=...), or send the header 'Authorization: token <token>'.");
+
+    public Task ForbidAsync(AuthenticationProperties? properties)
+    {
+        _context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Task.CompletedTask;
+    }
 
     internal static bool Carries(HttpRequest request, string token)
     {

@@ -16,6 +16,8 @@ public sealed class ProxyHostMetrics : IDisposable
 
     public const string RawSocket = "raw_socket";
 
+    private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _requestBytes;
@@ -85,7 +87,7 @@ public sealed class ProxyHostMetrics : IDisposable
 
     internal static string StatusClass(int statusCode) => statusCode switch
     {
-        >= 100 and < 600 => $"{statusCode / 100}xx",
+        >= 100 and < 600 => StatusClasses[(statusCode / 100) - 1],
         _ => "other",
     };
 

@@ -67,6 +67,11 @@ internal static class ForwardedTarget
     /// <summary>True when the raw path has a <c>.</c> or <c>..</c> segment, plain or percent-encoded.</summary>
     public static bool HasDotSegment(string rawPath)
     {
+        // Every request passes here; most paths have neither a dot nor an escape, so no segment can be one.
+        if (rawPath.AsSpan().IndexOfAny('.', '%') < 0)
+        {
+            return false;
+        }
         foreach (var segment in rawPath.Split('/'))
         {
             if (segment.Length is > 0 and <= 6 && Unescape(segment) is "." or "..")

@@ -12,14 +12,14 @@ internal sealed partial class ServerProcessInstance
         [LoggerMessage(EventId = SupervisionEventIds.ProcessStarted, Level = LogLevel.Information, Message = "{Server}: started process {ProcessId}: {Command}")]
         public static partial void ProcessStarted(ILogger logger, string server, int processId, string command);
 
-        [LoggerMessage(EventId = SupervisionEventIds.ProcessExited, Level = LogLevel.Information, Message = "{Server}: process {ProcessId} exited with code {ExitCode} (signal {Signal})")]
-        public static partial void ProcessExited(ILogger logger, string server, int processId, int exitCode, int? signal);
+        [LoggerMessage(EventId = SupervisionEventIds.ProcessExited, Level = LogLevel.Information, Message = "{Server}: process {ProcessId} exited with {Exit}")]
+        public static partial void ProcessExited(ILogger logger, string server, int processId, string exit);
 
-        [LoggerMessage(EventId = SupervisionEventIds.ProcessExitedUnexpectedly, Level = LogLevel.Warning, Message = "{Server}: process {ProcessId} exited unexpectedly with code {ExitCode} (signal {Signal})")]
-        public static partial void ProcessExitedUnexpectedly(ILogger logger, string server, int processId, int exitCode, int? signal);
+        [LoggerMessage(EventId = SupervisionEventIds.ProcessExitedUnexpectedly, Level = LogLevel.Warning, Message = "{Server}: process {ProcessId} exited unexpectedly with {Exit}")]
+        public static partial void ProcessExitedUnexpectedly(ILogger logger, string server, int processId, string exit);
 
-        [LoggerMessage(EventId = SupervisionEventIds.ProcessStopped, Level = LogLevel.Information, Message = "{Server}: process {ProcessId} stopped with code {ExitCode} (signal {Signal})")]
-        public static partial void ProcessStopped(ILogger logger, string server, int processId, int exitCode, int? signal);
+        [LoggerMessage(EventId = SupervisionEventIds.ProcessStopped, Level = LogLevel.Information, Message = "{Server}: process {ProcessId} stopped with {Exit}")]
+        public static partial void ProcessStopped(ILogger logger, string server, int processId, string exit);
 
         [LoggerMessage(EventId = SupervisionEventIds.StartFailed, Level = LogLevel.Warning, Message = "{Server}: start failed ({Reason}): {Message}")]
         public static partial void StartFailed(ILogger logger, string server, ServerUnavailableReason reason, string message);

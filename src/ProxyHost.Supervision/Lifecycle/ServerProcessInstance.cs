@@ -407,11 +407,11 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         OutputLog.Append(LogStream.Supervisor, $"process {process.ProcessId} exited with {Describe(exited)}");
         if (exited.ExitCode == 0)
         {
-            Log.ProcessExited(_logger, Name, process.ProcessId, exited.ExitCode, exited.Signal);
+            Log.ProcessExited(_logger, Name, process.ProcessId, Describe(exited));
         }
         else
         {
-            Log.ProcessExitedUnexpectedly(_logger, Name, process.ProcessId, exited.ExitCode, exited.Signal);
+            Log.ProcessExitedUnexpectedly(_logger, Name, process.ProcessId, Describe(exited));
         }
         Publish(s => s with { State = ServerProcessState.Exited, LastExit = exited, ProcessId = null, LastError = $"server '{Name}' exited with {Describe(exited)}" });
         return quick ? RunOutcome.QuickExit : RunOutcome.Exited;
@@ -456,7 +456,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         {
             run.StopExit = exit;
             OutputLog.Append(LogStream.Supervisor, $"process {process.ProcessId} stopped with {Describe(exit)}");
-            Log.ProcessStopped(_logger, Name, process.ProcessId, exit.ExitCode, exit.Signal);
+            Log.ProcessStopped(_logger, Name, process.ProcessId, Describe(exit));
         }
         return RunOutcome.Stopped;
     }

@@ -35,15 +35,7 @@ public static class WebSocketClient
     }
 
     /// <summary>Sends a websocket upgrade request as plain HTTP, so a test can read a refusal's status and body.</summary>
-    public static Task<HttpResponseMessage> SendUpgradeRequestAsync(HttpClient client, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Connection.Add("Upgrade");
-        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
-        request.Headers.Add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
-        request.Headers.Add("Sec-WebSocket-Version", "13");
-        return client.SendAsync(request).DefaultTimeout();
-    }
+    public static Task<HttpResponseMessage> SendUpgradeRequestAsync(HttpClient client, string path) => WebSocketUpgrade.SendAsync(client, path);
 
     /// <summary>Receives one whole message (all its frames).</summary>
     public static async Task<(WebSocketMessageType Type, byte[] Payload)> ReceiveMessageAsync(this WebSocket socket)

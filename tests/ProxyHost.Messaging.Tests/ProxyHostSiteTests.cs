@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using FluentAssertions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ProxyHost.Configuration;
+using ProxyHost.Hosting;
+using ProxyHost.Hosting.Messaging;
+using ProxyHost.Messaging.Protocol;
+using ProxyHost.Tests;
+using Xunit;
+
+namespace ProxyHost.Messaging.Tests;
+
+/// <summary>Sites from proxyhost.json's <c>webservers</c> inside a real ProxyHost, behind its token.</summary>
+public sealed class ProxyHostSiteTests : IDisposable
+{
+    private const string Token = "messaging-test-token";
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-sites-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Fact]
+    public async Task ConfiguredSite_IsServedUnderMessagingPrefix_BehindTheToken_WithUploadsServedBack()
+    {
+        var web = _directory.CreateSubdirectory("web");
+        await File.WriteAllTextAsync(Path.Combine(web.FullName, "index.html"), "<p>chat at {{ base_path }}</p>");
+        var config = WriteConfig("""{"webservers": {"chat": {"root": "web", "upload_dir": "uploads", "echo": true}}}""");
+        await using var app = await StartAsync(config, "/jupyter/");
+        var address = Address(app);
+        using var anonymous = new HttpClient { BaseAddress = address };
+        using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", Token);
+
+        (await anonymous.GetAsync("jupyter/_/messaging/chat/").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await anonymous.GetAsync("jupyter/_/messaging/chat/static/websocket.js").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var noToken = () => TypedClient.ConnectAsync(WebSocket(address, "jupyter/_/messaging/chat/ws"));
+        (await noToken.Should().ThrowAsync<WebSocketException>()).Which.Message.Should().Contain("401");
+        (await http.GetStringAsync("jupyter/_/messaging/chat/").DefaultTimeout()).Should().Be("<p>chat at /jupyter/_/messaging/chat/</p>");
+        (await http.GetAsync("jupyter/_/messaging/chat").DefaultTimeout()).RequestMessage!.RequestUri!.AbsolutePath.Should().Be("/jupyter/_/messaging/chat/");
+
+        await using var client = await TypedClient.ConnectAsync(WebSocket(address, "jupyter/_/messaging/chat/ws"), o => o.SetRequestHeader("Authorization", "token " + Token));
+        await client.ReceiveAsync();
+        await client.SendAsync(MessageType.Image, [1, 2, 3], "png");
+        var url = JsonDocument.Parse((await client.ReceiveAsync()).Payload).RootElement.GetProperty("url").GetString();
+
+        (await http.GetByteArrayAsync("jupyter/_/messaging/chat/" + url).DefaultTimeout()).Should().Equal(1, 2, 3);
+        (await anonymous.GetAsync("jupyter/_/messaging/chat/" + url).DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        Directory.GetFiles(Path.Combine(_directory.FullName, "uploads")).Should().ContainSingle("upload_dir is relative to the config file");
+        var sites = app.Services.GetRequiredService<TypedMessagingSites>();
+        sites.Names.Should().Equal("chat");
+        sites["CHAT"].NumClients.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task CodeDefinedSite_GetsHandlers_AndNamesMayNotClashWithTheConfigFile()
+    {
+        var config = WriteConfig("""{"webservers": {"shared": {}}}""");
+        await using var app = await StartAsync(config, "/", p => p.AddTypedMessaging("bot", o => o.MessageCallback = m =>
+        {
+            if (m.Type == MessageType.Text)
+            {
+                m.Reply("bot: " + m.Text);
+            }
+            return ValueTask.CompletedTask;
+        }));
+        await using var client = await TypedClient.ConnectAsync(WebSocket(Address(app), "_/messaging/bot/ws"), o => o.SetRequestHeader("Authorization", "token " + Token));
+
+        await client.SendAsync(MessageType.Text, "hello");
+
+        (await client.ReceiveTextAsync()).Should().Be("bot: hello");
+        var clash = () => StartAsync(config, "/", p => p.AddTypedMessaging("Shared", _ => { }));
+        (await clash.Should().ThrowAsync<ConfigValidationException>()).Which.Errors.Single().ToString()
+            .Should().Be($"{config}: webservers.shared: site 'shared' is already defined (in code or another file); names are case-insensitive");
+    }
+
+    [Fact]
+    public async Task ConfiguredSite_MissingFolders_AreNamedByFileAndKey()
+    {
+        var config = WriteConfig("""{"webservers": {"chat": {"root": "nowhere", "mounts": {"gone": "data", "my-uploads": "up"}}}}""");
+
+        var act = () => StartAsync(config, "/");
+
+        var errors = (await act.Should().ThrowAsync<ConfigValidationException>()).Which.Errors.Select(e => e.ToString());
+        errors.Should().Equal(
+            $"{config}: webservers.chat.root: the folder {Path.Combine(_directory.FullName, "nowhere")} does not exist",
+            $"{config}: webservers.chat.mounts.gone: the folder {Path.Combine(_directory.FullName, "gone")} does not exist");
+    }
+
+    private string WriteConfig(string json)
+    {
+        var path = Path.Combine(_directory.FullName, "proxyhost.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static async Task<WebApplication> StartAsync(string config, string baseUrl, Action<IProxyHostBuilder>? configure = null)
+    {
+        var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = Token, ConfigPath = config };
+        var app = ProxyHostApplication.Create(options, configure: (builder, proxyHost) =>
+        {
+            builder.Logging.ClearProviders();
+            configure?.Invoke(proxyHost);
+        });
+        await app.StartAsync(TestTimeouts.DefaultToken()).DefaultTimeout();
+        return app;
+    }
+
+    private static Uri Address(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    private static Uri WebSocket(Uri address, string path) => new UriBuilder(address) { Scheme = "ws", Path = path }.Uri;
+}
