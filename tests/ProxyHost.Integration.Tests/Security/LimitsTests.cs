@@ -93,24 +93,41 @@ public sealed class LimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task SlowBody_BelowTheMinimumRate_IsCutOff()
+    public async Task SlowBody_BelowTheConfiguredRate_IsCutOff()
     {
         await using var backend = await TestBackend.StartTcpAsync();
+        // 2000 B/s is above Kestrel's own default (240 B/s), so only the configured rate cuts off a 1000 B/s sender.
         await using var host = await TestProxyHost.StartAsync(
             [new ServerProcessDefinition { Name = "app", Port = backend.Port }], output: output,
-            configureOptions: o => (o.Limits.MinRequestBodyDataRate, o.Limits.MinRequestBodyGracePeriod) = (1000, TimeSpan.FromSeconds(2)));
+            configureOptions: o => (o.Limits.MinRequestBodyDataRate, o.Limits.MinRequestBodyGracePeriod) = (2000, TimeSpan.FromSeconds(2)));
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
         var stream = client.GetStream();
-        var clock = Stopwatch.StartNew();
-
+        const int chunks = 150;
         await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST /app/ HTTP/1.1\r\nHost: {host.Address.Authority}\r\nAuthorization: token {TestProxyHost.Token}\r\nContent-Length: 100000\r\n\r\nsome")).DefaultTimeout();
-        var answer = await ReadToEndAsync(stream);
+            $"POST /app/ HTTP/1.1\r\nHost: {host.Address.Authority}\r\nAuthorization: token {TestProxyHost.Token}\r\nContent-Length: {chunks * 100}\r\n\r\n")).DefaultTimeout();
+        var answer = ReadToEndAsync(stream);
 
-        output.WriteLine(answer);
-        clock.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(1.5));
-        answer.Should().Match(a => a.Length == 0 || a.StartsWith("HTTP/1.1 408", StringComparison.Ordinal));
+        // A slow client is the thing under test, so it is paced by a timer: 100 bytes every 100 ms, 15 s in all.
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        var sent = 0;
+        while (sent < chunks && !answer.IsCompleted && await pace.WaitForNextTickAsync())
+        {
+            try
+            {
+                await stream.WriteAsync(new byte[100]).DefaultTimeout();
+                sent++;
+            }
+            catch (IOException)
+            {
+                break;
+            }
+        }
+
+        var text = await answer;
+        output.WriteLine($"sent {sent} of {chunks} chunks; answer: {text.Split("\r\n")[0]}");
+        sent.Should().BeLessThan(chunks, "ProxyHost stops reading a body that arrives slower than the configured rate");
+        text.Should().Match(a => a.Length == 0 || a.StartsWith("HTTP/1.1 408", StringComparison.Ordinal));
     }
 
     [Fact]
