@@ -33,7 +33,10 @@ public sealed class EndpointAuthTests(ITestOutputHelper output)
 
         probes.Select(p => p.Endpoint).Should().Contain(e => e.Contains("app", StringComparison.Ordinal), "the YARP route of a server is enumerated")
             .And.Contain(e => e.Contains("vnc", StringComparison.Ordinal), "the raw-socket bridge's route is enumerated")
-            .And.Contain(e => e.Contains("proxy/", StringComparison.Ordinal), "arbitrary-port proxying is enumerated");
+            .And.Contain(e => e.Contains("proxy/", StringComparison.Ordinal), "arbitrary-port proxying is enumerated")
+            .And.Contain(e => e.Contains("relay/", StringComparison.Ordinal), "the relay's websocket endpoint is enumerated")
+            .And.Contain(e => e.Contains("_/messaging/", StringComparison.Ordinal), "the typed-messaging site is enumerated")
+            .And.Contain(e => e.Contains("narvi", StringComparison.Ordinal), "the app services are enumerated");
         foreach (var probe in probes)
         {
             using var plain = await SecurityRequests.SendAsync(anonymous, probe.Method, probe.Path);
@@ -83,7 +86,11 @@ public sealed class EndpointAuthTests(ITestOutputHelper output)
     private static Task<TestProxyHost> StartHostAsync(TestBackend backend, SwapCaseEchoServer raw, Action<ProxyHostOptions>? configure = null) =>
         TestProxyHost.StartAsync(
             [new ServerProcessDefinition { Name = "app", Port = backend.Port }, new ServerProcessDefinition { Name = "vnc", Port = raw.Port, RawSocketProxy = true }],
-            configureOptions: configure);
+            configureOptions: configure,
+            // Features that map endpoints only when configured are configured here, so their endpoints are enumerated too.
+            configureHost: proxyHost => proxyHost
+                .AddRelay("notes", new RelayOptions())
+                .AddTypedMessaging("chat", _ => { }));
 
     private static List<string> AnonymousEndpoints(TestProxyHost host) => host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
         .OfType<RouteEndpoint>()
