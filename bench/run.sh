@@ -2,7 +2,7 @@
 # bench/run.sh — ProxyHost side by side with nginx and with no proxy at all, interleaved.
 #
 #   bench/run.sh                 full run (≈ 12 min), writes bench/results/latest.md
-#   BENCH_QUICK=1 bench/run.sh   quick A/B run (≈ 3 min), writes bench/results/quick.md
+#   BENCH_QUICK=1 bench/run.sh   quick A/B run (≈ 4–7 min), writes bench/results/quick.md
 #
 # Environment (all optional):
 #   BENCH_DURATION=10    seconds per wrk / websocket / bridge measurement (quick: 3)

@@ -66,7 +66,8 @@ internal static class Report
         }
         Goal("websocket echo: msgs/s ≥ 0.8 × nginx", Div(M("ws-echo-c50", "msgs_per_sec", "proxyhost"), M("ws-echo-c50", "msgs_per_sec", "nginx")), v => v >= 0.8);
         Goal("raw-socket bridge: MB/s ≥ 0.5 × direct TCP", Div(M("bridge", "mb_per_sec", "proxyhost"), M("bridge", "mb_per_sec", "direct")), v => v >= 0.5);
-        Goal("cold start overhead ≤ 30 ms (median first byte − median backend exec-to-listening)", M("cold", "overhead_ms", "proxyhost"), v => v <= 30, " ms");
+        Goal("cold start overhead ≤ 30 ms: first byte through ProxyHost − the backend's exec-to-listening", M("cold", "overhead_ms", "proxyhost"), v => v <= 30, " ms");
+        Goal("cold start overhead ≤ 30 ms: first byte through ProxyHost − the backend's own exec-to-first-response", M("cold", "overhead_vs_direct_first_byte_ms", "proxyhost"), v => v <= 30, " ms");
         Goal("RSS idle ≤ 80 MB", M("rss", "idle_mb", "proxyhost"), v => v <= 80, " MB");
         Goal("RSS with 1,000 websockets ≤ 250 MB", M("rss", "ws1000_mb", "proxyhost"), v => v <= 250, " MB");
 

@@ -41,7 +41,7 @@ public sealed class RestartPipelineFactoryTests
         });
 
         await act.Should().ThrowAsync<TimeoutRejectedException>().DefaultTimeout();
-        attempts.Should().BeInRange(2, 10, "probes are retried, backing off from 10 ms, doubling (about 8 fit in 1 s)");
+        attempts.Should().BeInRange(2, 25, "probes are retried after 10, 20, 40 ms, then every 50 ms (about 22 fit in 1 s)");
     }
 
     [Fact]

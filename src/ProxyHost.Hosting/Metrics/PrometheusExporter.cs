@@ -157,8 +157,12 @@ internal sealed class PrometheusExporter : IDisposable
                 {
                     _histograms[labels] = histogram = new Histogram(new long[boundaries.Length + 1]);
                 }
-                var bucket = Array.FindIndex(boundaries, b => value <= b);
-                histogram.Buckets[bucket < 0 ? boundaries.Length : bucket]++;
+                var bucket = 0;
+                while (bucket < boundaries.Length && value > boundaries[bucket])
+                {
+                    bucket++;
+                }
+                histogram.Buckets[bucket]++;
                 histogram.Sum += value;
                 histogram.Count++;
             }

@@ -31,7 +31,8 @@ public sealed class SupervisionOptions
     /// <summary>First delay between readiness probes; doubles up to <see cref="ReadinessMaximumDelay"/>.</summary>
     internal TimeSpan ReadinessInitialDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    internal TimeSpan ReadinessMaximumDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    // A start is noticed at most this late; a refused connect costs next to nothing, so poll often.
+    internal TimeSpan ReadinessMaximumDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Bound on every stop of all servers at host shutdown, on top of the grace period.</summary>
     internal TimeSpan ShutdownKillAllowance { get; set; } = TimeSpan.FromSeconds(10);
