@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using ProxyHost.Apps.Hosting;
 using ProxyHost.Apps.Monitoring;
 using ProxyHost.Configuration;
+using ProxyHost.Hosting.Configuration;
 using ProxyHost.Hosting.Plugins;
 
 namespace ProxyHost.Hosting.Apps;
@@ -16,7 +16,7 @@ namespace ProxyHost.Hosting.Apps;
 /// stops start-up. The section is read once; a change needs a restart.
 /// </summary>
 internal sealed class AppsConfigLoader(
-    AppServiceRegistry registry, IOptions<ProxyHostOptions> options, IEnumerable<AppServicesConfigurator> configurators, IHostApplicationLifetime lifetime)
+    AppServiceRegistry registry, IEnumerable<ConfigFileSource> configFiles, IEnumerable<AppServicesConfigurator> configurators, IHostApplicationLifetime lifetime)
     : IHostedService
 {
     public const string MountName = "narvi";
@@ -25,8 +25,9 @@ internal sealed class AppsConfigLoader(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var configPath = options.Value.ConfigPath is { } path && File.Exists(path) ? Path.GetFullPath(path) : null;
-        var section = configPath is null ? null : ProxyHostConfigReader.ReadFile(configPath).Apps;
+        var configFile = configFiles.FirstOrDefault(f => f.AtStartup is not null);
+        var configPath = configFile?.Path;
+        var section = configFile?.AtStartup!.Apps;
         var sources = new Dictionary<RegisteredService, string>();
         if (section is not null)
         {

@@ -23,14 +23,14 @@ internal sealed partial class ConfigFileCatalogLoader(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var fullPath = Path.GetFullPath(source.Path);
-        if (!File.Exists(fullPath) && !source.Required)
+        var fullPath = source.Path;
+        if (source.AtStartup is { } configuration)
         {
-            Log.NoConfigFile(logger, fullPath);
+            Apply(configuration);
         }
         else
         {
-            Apply(ProxyHostConfigReader.ReadFile(fullPath));
+            Log.NoConfigFile(logger, fullPath);
         }
 
         _reloadTimer = new Timer(_ => Reload(fullPath));

@@ -32,14 +32,9 @@ internal static class TypedMessagingEndpoints
         }
         foreach (var source in services.GetServices<ConfigFileSource>())
         {
-            var path = Path.GetFullPath(source.Path);
-            if (!File.Exists(path) && !source.Required)
+            foreach (var definition in source.AtStartup?.WebServers ?? [])
             {
-                continue;
-            }
-            foreach (var definition in ProxyHostConfigReader.ReadFile(path).WebServers)
-            {
-                Add(definition.Name, WebServerSiteOptions.From(definition, path), path);
+                Add(definition.Name, WebServerSiteOptions.From(definition, source.Path), source.Path);
             }
         }
         services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(sites.CloseAll);

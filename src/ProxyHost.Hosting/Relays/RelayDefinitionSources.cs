@@ -13,11 +13,11 @@ internal sealed class RelayDefinitionSources
 
     public IReadOnlyList<RelayDefinition> Load(ConfigFileSource? file)
     {
-        if (file is null || !File.Exists(file.Path))
+        if (file?.AtStartup is not { } configuration)
         {
             return [.. CodeDefined];
         }
-        var fromFile = ProxyHostConfigReader.ReadFile(file.Path).Relays;
+        var fromFile = configuration.Relays;
         var clash = fromFile.FirstOrDefault(r => CodeDefined.Any(c => string.Equals(c.Name, r.Name, StringComparison.OrdinalIgnoreCase)));
         if (clash is not null)
         {
