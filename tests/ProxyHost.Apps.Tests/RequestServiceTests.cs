@@ -66,17 +66,12 @@ public sealed class RequestServiceTests(ITestOutputHelper output) : IAsyncLifeti
         using var wrongSession = await _client.GetAsync($"/narvi/w/req/s1/session/{Guid.NewGuid()}/mine/hello").DefaultTimeout();
         wrongSession.StatusCode.Should().Be(HttpStatusCode.NotFound);
 
+        var departed = RequestingService.WhenSessionClosed(_session.SessionId);
         await _session.CloseAsync();
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
-        HttpStatusCode status;
-        // The session's departure is processed on the instance queue; a status request per loop, bounded.
-        do
-        {
-            using var response = await _client.GetAsync("/narvi/w/req/s1/" + concrete).DefaultTimeout();
-            status = response.StatusCode;
-        }
-        while (status == HttpStatusCode.OK && DateTime.UtcNow < deadline && await Task.Delay(20).ContinueWith(_ => true));
-        status.Should().Be(HttpStatusCode.NotFound);
+        await departed.DefaultTimeout();
+
+        using var afterClose = await _client.GetAsync("/narvi/w/req/s1/" + concrete).DefaultTimeout();
+        afterClose.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using ProxyHost.Apps.Messaging;
 using ProxyHost.Apps.RequestServices;
@@ -66,7 +67,12 @@ public sealed class TypedService(IWebAppServices services, int count, string gre
 /// <summary>Request services: shared ones made in the constructor, a session-scoped one per session.</summary>
 public sealed class RequestingService
 {
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Departures = new();
     private int _calls;
+
+    /// <summary>Completes once the instance has processed the session's departure (its request services are gone by then).</summary>
+    public static Task WhenSessionClosed(string sessionId) =>
+        Departures.GetOrAdd(sessionId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     public RequestingService(IWebAppServices services)
     {
@@ -88,6 +94,8 @@ public sealed class RequestingService
             var (_, url) = services.CreateRequestService("req", "mine/$x", r => ValueTask.FromResult(RequestServiceResponse.Text($"{r.SessionId}:{r.PathParameters["x"]}")), sessionId: session);
             services.Send(url, forSessionId: session);
         });
+        services.AddSessionCloseListener(session =>
+            Departures.GetOrAdd(session, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult());
         services.AddMessageListener((message, session) =>
         {
             if (message.Text == "remove")
