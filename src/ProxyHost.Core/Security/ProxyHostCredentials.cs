@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -18,19 +19,38 @@ public static class ProxyHostCredentials
     /// <summary>Compares in constant time so the token cannot be guessed byte by byte from timings.</summary>
     public static bool IsToken(ReadOnlySpan<char> candidate, string token)
     {
-        Span<byte> left = stackalloc byte[32];
-        Span<byte> right = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(candidate.ToString()), left);
-        SHA256.HashData(Encoding.UTF8.GetBytes(token), right);
-        return CryptographicOperations.FixedTimeEquals(left, right);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        var length = Encoding.UTF8.GetMaxByteCount(candidate.Length);
+        var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> utf8 = rented is null ? stackalloc byte[length] : rented;
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(candidate, utf8)], digest);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+        return CryptographicOperations.FixedTimeEquals(digest, Derived(token).Digest);
     }
 
     /// <summary>The cookie value for a token: derived, so the raw token is not stored in the browser.</summary>
-    public static string CookieValue(string token)
+    public static string CookieValue(string token) => Derived(token).CookieValue;
+
+    // Every authenticated request compares against the same token: its digest and cookie value are computed once.
+    private static DerivedValues? _derived;
+
+    private static DerivedValues Derived(string token)
     {
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), "proxyhost-cookie-v1"u8);
-        return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var derived = Volatile.Read(ref _derived);
+        if (derived is null || !string.Equals(derived.Token, token, StringComparison.Ordinal))
+        {
+            var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), "proxyhost-cookie-v1"u8);
+            derived = new DerivedValues(token, SHA256.HashData(Encoding.UTF8.GetBytes(token)),
+                Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
+            Volatile.Write(ref _derived, derived);
+        }
+        return derived;
     }
+
+    private sealed record DerivedValues(string Token, byte[] Digest, string CookieValue);
 
     /// <summary>Returns the token carried by an <c>Authorization</c> header value (<c>token T</c> or <c>Bearer T</c>).</summary>
     public static ReadOnlySpan<char> FromAuthorizationHeader(ReadOnlySpan<char> value)

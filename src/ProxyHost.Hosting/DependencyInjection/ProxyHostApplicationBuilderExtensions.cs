@@ -23,7 +23,7 @@ public static class ProxyHostApplicationBuilderExtensions
         app.UseWebSockets();
         app.UseMiddleware<OriginCheckMiddleware>();
         app.UseMiddleware<TokenLoginMiddleware>();
-        app.UseAuthentication();
+        app.UseMiddleware<TokenAuthorizationMiddleware>();
         app.UseAuthorization();
         return app;
     }

@@ -1,11 +1,8 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
 using ProxyHost.Hosting.Configuration;
-using ProxyHost.Hosting.Security;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,15 +29,9 @@ public static class ProxyHostServiceCollectionExtensions
         services.AddProxyHostRelays();
         services.TryAddSingleton<ProxyHost.Hosting.Messaging.TypedMessagingSites>();
 
-        services.AddAuthentication(o =>
-        {
-            o.AddScheme<TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
-            o.DefaultScheme = TokenAuthenticationHandler.SchemeName;
-        });
-        services.TryAddTransient<TokenAuthenticationHandler>();
-        // No scheme named in the policy: UseAuthentication has already run the (default) token scheme, and
-        // naming it here would authenticate every request a second time.
-        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        // The token check is TokenAuthorizationMiddleware; authorization stays for policies an embedding app adds.
+        services.AddAuthorization();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProxyHost.Hosting.Security.TokenAuthorizationResultHandler>();
         WithoutDataProtectionWarmUp(services);
         return new ProxyHostBuilder(services);
     }
