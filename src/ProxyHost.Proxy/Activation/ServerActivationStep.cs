@@ -28,12 +28,12 @@ public sealed partial class ServerActivationStep(
     StartingPage startingPage,
     ILogger<ServerActivationStep> logger)
 {
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var metadata = context.GetRouteModel().Config.Metadata;
         if (metadata is null || !metadata.TryGetValue(ProxyMetadata.ServerName, out var name))
         {
-            await next();
+            await next(context);
             return;
         }
 
@@ -96,7 +96,7 @@ public sealed partial class ServerActivationStep(
         }
 
         context.Features.Set<IServerActivationFeature>(new ServerActivationFeature(server));
-        await next();
+        await next(context);
 
         if (context.Features.Get<WebSocketRefusedFeature>() is { } refused && !context.Response.HasStarted)
         {

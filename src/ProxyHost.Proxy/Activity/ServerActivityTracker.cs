@@ -47,13 +47,16 @@ public sealed class ServerActivityTracker : IServerActivitySink
         }
     }
 
-    /// <summary>Records activity now and when the returned scope ends; while it is open the server is not idle.</summary>
-    public IDisposable BeginRequest(string serverName)
+    /// <summary>
+    /// Records activity now and when the returned scope is disposed (once); while it is open the server is not idle.
+    /// A struct: every proxied request opens one.
+    /// </summary>
+    public RequestActivity BeginRequest(string serverName)
     {
         RecordActivity(serverName);
         var activity = Get(serverName);
         Interlocked.Increment(ref activity.InFlight);
-        return new RequestScope(this, serverName, activity);
+        return new RequestActivity(this, serverName, activity);
     }
 
     /// <summary>The latest traffic to one server, or null if none yet.</summary>
@@ -81,7 +84,7 @@ public sealed class ServerActivityTracker : IServerActivitySink
         }
     }
 
-    private sealed class ServerActivity
+    internal sealed class ServerActivity
     {
         public long LastTicks;
         public int InFlight;
@@ -89,17 +92,20 @@ public sealed class ServerActivityTracker : IServerActivitySink
         public void Touch(DateTimeOffset now) => Max(ref LastTicks, now.UtcTicks);
     }
 
-    private sealed class RequestScope(ServerActivityTracker tracker, string serverName, ServerActivity activity) : IDisposable
+    /// <summary>An open request to one server, from <see cref="BeginRequest"/>.</summary>
+    public readonly struct RequestActivity : IDisposable
     {
-        private int _disposed;
+        private readonly ServerActivityTracker _tracker;
+        private readonly string _serverName;
+        private readonly ServerActivity _activity;
+
+        internal RequestActivity(ServerActivityTracker tracker, string serverName, ServerActivity activity) =>
+            (_tracker, _serverName, _activity) = (tracker, serverName, activity);
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                tracker.RecordActivity(serverName);
-                Interlocked.Decrement(ref activity.InFlight);
-            }
+            _tracker.RecordActivity(_serverName);
+            Interlocked.Decrement(ref _activity.InFlight);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -14,12 +15,12 @@ namespace ProxyHost.Proxy.Metrics;
 /// </summary>
 public sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTelemetryStep> logger)
 {
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var metadata = context.GetRouteModel().Config.Metadata;
         if (metadata is null || !metadata.TryGetValue(ProxyMetadata.ServerName, out var name))
         {
-            await next();
+            await next(context);
             return;
         }
 
@@ -28,7 +29,7 @@ public sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTe
         var responseBody = new CountingStream(context.Response.Body);
         context.Response.Body = responseBody;
         CountingStream? requestBody = null;
-        if (context.Request.Body is { } body && context.Request.Body != Stream.Null)
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false } && context.Request.Body is { } body && body != Stream.Null)
         {
             requestBody = new CountingStream(body);
             context.Request.Body = requestBody;
@@ -37,7 +38,7 @@ public sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTe
         using var connection = IsWebSocket(context) ? metrics.ConnectionOpened(name, kind) : null;
         try
         {
-            await next();
+            await next(context);
         }
         finally
         {
@@ -77,8 +78,15 @@ public sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTe
 
         public override int Read(byte[] buffer, int offset, int count) => Add(inner.Read(buffer, offset, count));
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Add(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        // Reads and writes mostly complete synchronously: only the rest pay for an async state machine.
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = inner.ReadAsync(buffer, cancellationToken);
+            return read.IsCompletedSuccessfully ? new(Add(read.Result)) : AddWhenReadAsync(read);
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> AddWhenReadAsync(ValueTask<int> read) => Add(await read.ConfigureAwait(false));
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -89,10 +97,22 @@ public sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTe
             Add(count);
         }
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            Add(buffer.Length);
+            var write = inner.WriteAsync(buffer, cancellationToken);
+            if (write.IsCompletedSuccessfully)
+            {
+                Add(buffer.Length);
+                return ValueTask.CompletedTask;
+            }
+            return AddWhenWrittenAsync(write, buffer.Length);
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask AddWhenWrittenAsync(ValueTask write, int count)
+        {
+            await write.ConfigureAwait(false);
+            Add(count);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

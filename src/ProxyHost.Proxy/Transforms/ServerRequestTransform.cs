@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using ProxyHost.Collections;
@@ -28,12 +27,11 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         }
 
         var endpoint = activation.Server.Endpoint;
-        context.DestinationPrefix = DestinationPrefix(endpoint);
+        context.DestinationPrefix = endpoint.HttpOrigin;
         if (endpoint.UnixSocketPath is { } socketPath)
         {
             context.ProxyRequest.Options.Set(EndpointConnector.UnixSocketOption, socketPath);
         }
-        context.ProxyRequest.Options.Set(EndpointConnector.ActivityServerOption, activation.Server.Name);
 
         string? path = null;
         if (mapPath.Count > 0 && mapPath.TryGetValue(context.Path.Value ?? "/", out var mapped))
@@ -67,16 +65,17 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         return ValueTask.CompletedTask;
     }
 
-    private static string DestinationPrefix(ServerEndpoint endpoint) => endpoint.IsUnixSocket
-        ? "http://localhost"
-        : "http://127.0.0.1:" + endpoint.Port.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Replaces any client-sent context headers with <paramref name="contextPath"/>, or just removes them when it is null.</summary>
     internal static void SetContextHeaders(RequestTransformContext context, string? contextPath)
     {
+        var sent = context.HttpContext.Request.Headers;
         foreach (var header in ContextHeaders)
         {
-            RemoveHeader(context, header);
+            // Looking in the client's headers first is cheaper than a removal from the outgoing message's.
+            if (sent.ContainsKey(header))
+            {
+                RemoveHeader(context, header);
+            }
             if (contextPath is not null)
             {
                 AddHeader(context, header, contextPath);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ProxyHost.Proxy.Activity;
 
 namespace ProxyHost.Proxy.Transports;
@@ -22,9 +23,18 @@ internal sealed class ActivityRecordingStream(Stream inner, IServerActivitySink 
         set => throw new NotSupportedException();
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    // Most reads complete synchronously; only the rest pay for an async state machine.
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = inner.ReadAsync(buffer, cancellationToken);
+        return read.IsCompletedSuccessfully ? new(Recorded(read.Result)) : RecordWhenReadAsync(read);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> RecordWhenReadAsync(ValueTask<int> read) => Recorded(await read.ConfigureAwait(false));
+
+    private int Recorded(int read)
+    {
         if (read > 0)
         {
             sink.RecordActivity(serverName);
@@ -37,15 +47,7 @@ internal sealed class ActivityRecordingStream(Stream inner, IServerActivitySink 
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer)
-    {
-        var read = inner.Read(buffer);
-        if (read > 0)
-        {
-            sink.RecordActivity(serverName);
-        }
-        return read;
-    }
+    public override int Read(Span<byte> buffer) => Recorded(inner.Read(buffer));
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Proxy.Activity;
+using ProxyHost.Proxy.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace ProxyHost.Proxy.Transports;
@@ -15,16 +16,12 @@ internal sealed class EndpointAwareHttpClientFactory(ILogger<ForwarderHttpClient
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
-        handler.ConnectCallback = ConnectAsync;
+        // A cluster's client serves one server: its connections' reads and writes are that server's activity.
+        var server = context.NewMetadata?.GetValueOrDefault(ProxyMetadata.ServerName);
+        handler.ConnectCallback = server is null ? EndpointConnector.ConnectAsync : (connection, cancellationToken) => ConnectAsync(connection, server, cancellationToken);
         handler.ConnectTimeout = TimeSpan.FromSeconds(10);
     }
 
-    // A cluster's connections all belong to one server, so the first request's server names the connection.
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var stream = await EndpointConnector.ConnectAsync(context, cancellationToken).ConfigureAwait(false);
-        return context.InitialRequestMessage.Options.TryGetValue(EndpointConnector.ActivityServerOption, out var server)
-            ? new ActivityRecordingStream(stream, activity, server)
-            : stream;
-    }
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, string server, CancellationToken cancellationToken) =>
+        new ActivityRecordingStream(await EndpointConnector.ConnectAsync(context, cancellationToken).ConfigureAwait(false), activity, server);
 }

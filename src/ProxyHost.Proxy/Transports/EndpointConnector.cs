@@ -10,9 +10,6 @@ public static class EndpointConnector
     /// <summary>Set on a proxied request to send it over this Unix socket instead of TCP.</summary>
     public static readonly HttpRequestOptionsKey<string> UnixSocketOption = new("ProxyHost.UnixSocket");
 
-    /// <summary>Set on every proxied request: the server whose activity the connection's reads and writes are.</summary>
-    public static readonly HttpRequestOptionsKey<string> ActivityServerOption = new("ProxyHost.ActivityServer");
-
     public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         EndPoint endPoint;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace ProxyHost.Supervision.Endpoints;
@@ -5,7 +6,11 @@ namespace ProxyHost.Supervision.Endpoints;
 /// <summary>Where a backend listens: a loopback TCP port or a Unix socket path.</summary>
 public sealed record ServerEndpoint
 {
-    private ServerEndpoint(int port, string? unixSocketPath) => (Port, UnixSocketPath) = (port, unixSocketPath);
+    private ServerEndpoint(int port, string? unixSocketPath)
+    {
+        (Port, UnixSocketPath) = (port, unixSocketPath);
+        HttpOrigin = unixSocketPath is null ? "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) : "http://localhost";
+    }
 
     public static ServerEndpoint Tcp(int port)
     {
@@ -26,6 +31,9 @@ public sealed record ServerEndpoint
     public string? UnixSocketPath { get; }
 
     public bool IsUnixSocket => UnixSocketPath is not null;
+
+    /// <summary>The scheme and authority requests to this endpoint use (<c>http://localhost</c> over a Unix socket).</summary>
+    public string HttpOrigin { get; }
 
     public override string ToString() => UnixSocketPath is { } path ? "unix:" + path : "127.0.0.1:" + Port;
 }
