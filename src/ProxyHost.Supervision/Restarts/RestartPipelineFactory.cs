@@ -27,7 +27,7 @@ public static class RestartPipelineFactory
 {
     /// <summary>
     /// Readiness wait. Budget: exactly <paramref name="timeout"/> (the definition's <c>timeout</c>) for all
-    /// attempts together. Probes run at once, then after 10 ms, 20 ms, 40 ms, then every 50 ms,
+    /// attempts together. Probes run at once, then after 5 ms, 10 ms, then every 20 ms,
     /// no jitter, unlimited attempts; a probe result of false or a probe exception is retried. Callers
     /// cancel the token when the process exits, which ends the wait immediately.
     /// </summary>
