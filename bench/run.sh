@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/run.sh — ProxyHost side by side with nginx and with no proxy at all, interleaved.
+# bench/run.sh — ProxyHost side by side with nginx, with YARP alone (bench/YarpAlone: the library ProxyHost
+# forwards with, one static route, nothing else) and with no proxy at all, interleaved.
 #
 #   bench/run.sh                 full run (≈ 12 min), writes bench/results/latest.md
 #   BENCH_QUICK=1 bench/run.sh   quick A/B run (≈ 4–7 min), writes bench/results/quick.md
@@ -50,12 +51,13 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # --- build ----------------------------------------------------------------------------------------
 log "building ProxyHost, the backend and the load generator (Release)"
-for project in src/ProxyHost.Cli bench/Backend bench/LoadGen; do
+for project in src/ProxyHost.Cli bench/Backend bench/LoadGen bench/YarpAlone; do
   dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 done
 PROXYHOST=$ROOT/src/ProxyHost.Cli/bin/Release/net10.0/proxyhost
 BACKEND=$ROOT/bench/Backend/bin/Release/net10.0/Backend
 LOADGEN=$ROOT/bench/LoadGen/bin/Release/net10.0/LoadGen
+YARP_ALONE=$ROOT/bench/YarpAlone/bin/Release/net10.0/YarpAlone
 
 # --- start everything -----------------------------------------------------------------------------
 TMP=$(mktemp -d /tmp/proxyhost-bench.XXXXXX)
@@ -82,7 +84,7 @@ wait_http() {
 }
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-read -r BK_PORT ECHO_PORT NG_PORT PH_PORT < <("$LOADGEN" free-ports --count 4)
+read -r BK_PORT ECHO_PORT NG_PORT PH_PORT YA_PORT < <("$LOADGEN" free-ports --count 5)
 
 "$BACKEND" --port "$BK_PORT" --tcp-echo-port "$ECHO_PORT" >"$TMP/backend.log" 2>&1 &
 BK_PID=$!
@@ -156,10 +158,14 @@ env ${BENCH_PROXYHOST_ENV:-} "$PROXYHOST" serve --config "$TMP/proxyhost.json" -
 PH_PID=$!
 PIDS+=("$PH_PID")
 
-declare -A URL=([direct]="http://127.0.0.1:$BK_PORT" [nginx]="http://127.0.0.1:$NG_PORT" [proxyhost]="http://127.0.0.1:$PH_PORT/bk")
-TARGETS=(direct nginx proxyhost)
+"$YARP_ALONE" --port "$YA_PORT" --backend "http://127.0.0.1:$BK_PORT" >"$TMP/yarp.log" 2>&1 &
+YA_PID=$!
+PIDS+=("$YA_PID")
+
+declare -A URL=([direct]="http://127.0.0.1:$BK_PORT" [nginx]="http://127.0.0.1:$NG_PORT" [yarp]="http://127.0.0.1:$YA_PORT/bk" [proxyhost]="http://127.0.0.1:$PH_PORT/bk")
+TARGETS=(direct nginx yarp proxyhost)
 for t in "${TARGETS[@]}"; do wait_http "${URL[$t]}/1kb"; done
-log "backend :$BK_PORT (tcp echo :$ECHO_PORT), nginx :$NG_PORT, ProxyHost :$PH_PORT (pid $PH_PID); load average $LOAD_AT_START"
+log "backend :$BK_PORT (tcp echo :$ECHO_PORT), nginx :$NG_PORT, YARP alone :$YA_PORT, ProxyHost :$PH_PORT (pid $PH_PID); load average $LOAD_AT_START"
 
 RAW=$TMP/raw.tsv
 : >"$RAW"
@@ -177,6 +183,7 @@ cpu_ticks() {
   case $1 in
     direct) pids=$BK_PID ;;
     nginx) pids="$NG_PID $(pgrep -P "$NG_PID" | tr '\n' ' ')" ;;
+    yarp) pids=$YA_PID ;;
     proxyhost) pids=$PH_PID ;;
   esac
   # shellcheck disable=SC2086
@@ -223,7 +230,7 @@ read -r -a HTTP_TESTS <<<"${BENCH_HTTP:-1kb:32 1kb:128 1mb:32 1mb:128}"
 log "warming up for about $((WARMUP + 12)) s (JIT tiering, connection pools)"
 for t in "${TARGETS[@]}"; do
   if has http; then
-    w=2; [ "$t" = proxyhost ] && w=$WARMUP
+    w=2; case $t in yarp|proxyhost) w=$WARMUP ;; esac
     timeout $((w + 30)) wrk -t2 -c128 -d"${w}s" "${URL[$t]}/1kb" >/dev/null
     timeout 30 wrk -t2 -c32 -d1s "${URL[$t]}/1mb" >/dev/null
   fi
@@ -301,11 +308,11 @@ cat >"$TMP/meta.md" <<EOF
 - date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: \`$commit\`; command: \`${BENCH_QUICK:+BENCH_QUICK=$BENCH_QUICK }bench/run.sh\`
 - machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem; $(uname -sr); $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)
 - load average at start: $LOAD_AT_START; at end: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share this machine: compare the ratios, not the absolute numbers)
-- $ROUNDS interleaved rounds (direct, nginx, ProxyHost, …) of ${DURATION} s each; medians shown. wrk -t2 --latency; websockets and TCP by bench/LoadGen (50 echo connections, 64-byte messages; 4 TCP streams of 64 KB chunks). ProxyHost: \`serve --no-token\`, the backend as a server with a fixed port and no command.
+- $ROUNDS interleaved rounds (direct, nginx, YARP alone, ProxyHost, …) of ${DURATION} s each; medians shown. wrk -t2 --latency; websockets and TCP by bench/LoadGen (50 echo connections, 64-byte messages; 4 TCP streams of 64 KB chunks). ProxyHost: \`serve --no-token\`, the backend as a server with a fixed port and no command. YARP alone: bench/YarpAlone, one static YARP route to the backend with no middleware of its own — what the forwarding library costs by itself, so ProxyHost/YARP alone is the price of ProxyHost's own pipeline.
 - cold start: median of $COLD_REPS; "listen_ms" is the backend alone from exec to accepting connections, "proxied_first_byte_ms" the first request through ProxyHost to a stopped server; overhead = proxied − listen (overhead_vs_direct_first_byte also subtracts the backend's own first request).
 - RSS: idle after start; the maximum while the 128-connection runs go through ProxyHost; with 1,000 open websockets through it; idle again after that.
 - errors: 1 when wrk reported non-2xx responses or socket errors in that run. cpu_us_per_req: CPU time (user + system) of the serving process per request during the run — the backend's own for "direct", nginx's master and workers, ProxyHost's — less sensitive to the machine's load than req/s.
-- warm-up before measuring: ${WARMUP} s of 1 KB load on ProxyHost (2 s on the others) so that .NET's tiered JIT has reached steady state.
+- warm-up before measuring: ${WARMUP} s of 1 KB load on ProxyHost and on YARP alone (2 s on the others) so that .NET's tiered JIT has reached steady state.
 EOF
 mkdir -p "$(dirname "$OUT")"
 "$LOADGEN" report --raw "$RAW" --meta "$TMP/meta.md" --out "$OUT"

@@ -5,11 +5,11 @@ namespace LoadGen;
 
 /// <summary>
 /// Turns run.sh's raw results (section, target, round, metric, value; tab-separated) into the
-/// markdown table: medians over rounds, the ratios ProxyHost/direct and ProxyHost/nginx, the goals.
+/// markdown table: medians over rounds, the ratios ProxyHost/direct, ProxyHost/nginx and ProxyHost/YARP alone, the goals.
 /// </summary>
 internal static class Report
 {
-    private static readonly string[] Targets = ["direct", "nginx", "proxyhost"];
+    private static readonly string[] Targets = ["direct", "nginx", "yarp", "proxyhost"];
 
     private static readonly Dictionary<string, string> SectionTitles = new()
     {
@@ -40,12 +40,12 @@ internal static class Report
             md.AppendLine(line);
         }
         md.AppendLine();
-        md.AppendLine("| measurement | direct | nginx | ProxyHost | ProxyHost/direct | ProxyHost/nginx |");
-        md.AppendLine("|---|--:|--:|--:|--:|--:|");
+        md.AppendLine("| measurement | direct | nginx | YARP alone | ProxyHost | ProxyHost/direct | ProxyHost/nginx | ProxyHost/YARP alone |");
+        md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var (section, metric) in rows.Select(r => (r.Section, r.Metric)).Distinct())
         {
             var values = Targets.Select(t => M(section, metric, t)).ToArray();
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {SectionTitles.GetValueOrDefault(section, section)}: {metric} | {F(values[0])} | {F(values[1])} | {F(values[2])} | {Ratio(values[2], values[0])} | {Ratio(values[2], values[1])} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {SectionTitles.GetValueOrDefault(section, section)}: {metric} | {F(values[0])} | {F(values[1])} | {F(values[2])} | {F(values[3])} | {Ratio(values[3], values[0])} | {Ratio(values[3], values[1])} | {Ratio(values[3], values[2])} |");
         }
 
         md.AppendLine();
