@@ -3,13 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using ProxyHost.Apps.Tests.Infrastructure;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
 using Xunit.Abstractions;
+using ProxyHost.Tests;
 
 namespace ProxyHost.Apps.Tests;
 
@@ -153,7 +152,7 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
             await app.DisposeAsync();
             throw;
         }
-        return new Host(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()));
+        return new Host(app, ListeningAddress.Of(app.Services));
     }
 
     private sealed record Host(WebApplication App, Uri Address) : IAsyncDisposable

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
@@ -32,7 +30,7 @@ public sealed class RemoteCommandTests : IAsyncLifetime
             });
         });
         await _host.StartAsync();
-        _url = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
+        _url = ListeningAddress.Of(_host.Services).ToString();
     }
 
     public async Task DisposeAsync()

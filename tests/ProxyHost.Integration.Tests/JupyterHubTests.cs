@@ -4,8 +4,6 @@ using System.Threading.Channels;
 using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -124,7 +122,7 @@ public sealed class JupyterHubTests(ITestOutputHelper output)
                 return Results.Ok();
             });
             await app.StartAsync();
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var address = ListeningAddress.Of(app.Services);
             return new FakeHub(app, new Uri(address, "/hub/api/users/ana/activity"), posts);
         }
 

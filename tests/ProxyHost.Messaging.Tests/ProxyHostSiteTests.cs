@@ -4,8 +4,6 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
@@ -111,8 +109,7 @@ public sealed class ProxyHostSiteTests : IDisposable
         return app;
     }
 
-    private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    private static Uri Address(WebApplication app) => ListeningAddress.Of(app.Services);
 
     private static Uri WebSocket(Uri address, string path) => new UriBuilder(address) { Scheme = "ws", Path = path }.Uri;
 }

@@ -3,11 +3,10 @@ using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ProxyHost.Tests;
 
 namespace ProxyHost.Integration.Tests.Infrastructure;
 
@@ -57,8 +56,7 @@ public sealed class TestBackend : IAsyncDisposable
         var port = 0;
         if (socketPath is null)
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            port = new Uri(address).Port;
+            port = ListeningAddress.Of(app.Services).Port;
         }
         return new TestBackend(app, port, socketPath);
     }

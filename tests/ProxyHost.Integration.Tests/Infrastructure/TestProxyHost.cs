@@ -81,8 +81,7 @@ public sealed class TestProxyHost : IAsyncDisposable
             configureHost?.Invoke(proxyHost);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestProxyHost(app, new Uri(address), options.BaseUrl, routesApplied);
+        return new TestProxyHost(app, ListeningAddress.Of(app.Services), options.BaseUrl, routesApplied);
     }
 
     /// <summary>A client that sends the token header and follows no redirects.</summary>

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,6 +9,7 @@ using ProxyHost.Configuration;
 using ProxyHost.Hosting;
 using ProxyHost.Integration.Tests.Infrastructure;
 using Xunit;
+using ProxyHost.Tests;
 
 namespace ProxyHost.Integration.Tests.Security;
 
@@ -36,7 +35,7 @@ public sealed class EmbeddedAuthorizationTests
         await app.StartAsync();
         try
         {
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var address = ListeningAddress.Of(app.Services);
             using var client = new HttpClient { BaseAddress = address };
 
             (await client.GetAsync("/embedded")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);

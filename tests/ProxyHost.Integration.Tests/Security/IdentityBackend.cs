@@ -1,12 +1,11 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ProxyHost.Tests;
 
 namespace ProxyHost.Integration.Tests.Security;
 
@@ -44,8 +43,7 @@ internal sealed class IdentityBackend : IAsyncDisposable
             return context.Response.WriteAsync($"{Marker}{name}\nraw={raw}\n");
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new IdentityBackend(app, name, new Uri(address).Port);
+        return new IdentityBackend(app, name, ListeningAddress.Of(app.Services).Port);
     }
 
     /// <summary>The name of the backend that wrote <paramref name="body"/>, or null when no backend did.</summary>

@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
@@ -53,8 +51,7 @@ public sealed class RelayTestHost : IAsyncDisposable
             }
         });
         await app.StartAsync().DefaultTimeout();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RelayTestHost(app, new Uri(address), events);
+        return new RelayTestHost(app, ListeningAddress.Of(app.Services), events);
     }
 
     public Uri WebSocketUri(string relative, bool withToken = false) =>

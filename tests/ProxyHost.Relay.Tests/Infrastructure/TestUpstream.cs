@@ -5,8 +5,6 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -47,8 +45,7 @@ public sealed class TestUpstream : IAsyncDisposable
         app.UseWebSockets();
         app.Map("/", upstream.HandleAsync);
         await app.StartAsync().DefaultTimeout();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        upstream.Uri = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/");
+        upstream.Uri = new UriBuilder(ListeningAddress.Of(app.Services)) { Scheme = "ws" }.Uri;
         return upstream;
     }
 
