@@ -38,6 +38,8 @@ has() { [[ "$SECTIONS" == *" $1 "* ]]; }
 need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v curl >/dev/null || need+=(curl)
+command -v pgrep >/dev/null || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "bench/run.sh: ${need[*]} missing; run as root (or install them) first" >&2; exit 1; }
   log "installing ${need[*]}"
