@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Proxy.Routing;
+using ProxyHost.Proxy.Transports;
 using ProxyHost.Supervision.Logs;
 
 namespace ProxyHost.Proxy.Metrics;
@@ -55,77 +55,15 @@ public sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTe
         || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true, Protocol: var protocol }
             && string.Equals(protocol, "websocket", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Passes every call through and counts the bytes read or written.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
+    /// <summary>Counts the bytes read or written through a request or response body; the body stays Kestrel's.</summary>
+    private sealed class CountingStream(Stream inner) : ObservedStream(inner, ownsInner: false)
     {
         private long _bytes;
 
         public long BytesCounted => Interlocked.Read(ref _bytes);
 
-        public override bool CanRead => inner.CanRead;
+        protected override void OnRead(int count) => Interlocked.Add(ref _bytes, count);
 
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => inner.CanWrite;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => Add(inner.Read(buffer, offset, count));
-
-        // Reads and writes mostly complete synchronously: only the rest pay for an async state machine.
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = inner.ReadAsync(buffer, cancellationToken);
-            return read.IsCompletedSuccessfully ? new(Add(read.Result)) : AddWhenReadAsync(read);
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> AddWhenReadAsync(ValueTask<int> read) => Add(await read.ConfigureAwait(false));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            inner.Write(buffer, offset, count);
-            Add(count);
-        }
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var write = inner.WriteAsync(buffer, cancellationToken);
-            if (write.IsCompletedSuccessfully)
-            {
-                Add(buffer.Length);
-                return ValueTask.CompletedTask;
-            }
-            return AddWhenWrittenAsync(write, buffer.Length);
-        }
-
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-        private async ValueTask AddWhenWrittenAsync(ValueTask write, int count)
-        {
-            await write.ConfigureAwait(false);
-            Add(count);
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        private int Add(int count)
-        {
-            Interlocked.Add(ref _bytes, count);
-            return count;
-        }
+        protected override void OnWritten(int count) => Interlocked.Add(ref _bytes, count);
     }
 }

@@ -47,7 +47,7 @@ public sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
         ArgumentNullException.ThrowIfNull(readyStatus);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(AttemptTimeout);
-        using var request = new HttpRequestMessage(HttpMethod.Get, (endpoint.IsUnixSocket ? "http://localhost" : $"http://127.0.0.1:{endpoint.Port}") + path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.HttpOrigin + path);
         request.Headers.ConnectionClose = true;
         if (endpoint.UnixSocketPath is { } socketPath)
         {
