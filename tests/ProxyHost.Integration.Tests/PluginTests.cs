@@ -1,16 +1,21 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ProxyHost.Integration.Tests.Infrastructure;
+using ProxyHost.Security;
 using ProxyHost.Tests;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace ProxyHost.Integration.Tests;
 
-/// <summary>Plugins: the example plugin's server and service arrive; a broken DLL is skipped with a warning naming it.</summary>
+/// <summary>
+/// Plugins: the example plugin's server and service arrive; a broken DLL is skipped with a warning naming it; a
+/// package is unpacked into the private state folder and checked against the package before it is loaded.
+/// </summary>
 public sealed class PluginTests(ITestOutputHelper output) : IDisposable
 {
     private readonly DirectoryInfo _plugins = Directory.CreateTempSubdirectory("proxyhost-plugins-");
@@ -42,6 +47,80 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task PluginsFolder_NuGetPackage_IsUnpackedAndLoaded()
     {
+        await WritePackageAsync();
+        await File.WriteAllTextAsync(Path.Combine(_plugins.FullName, "Broken.1.0.0.nupkg"), "not a zip");
+        var warning = new LogEventSignal(400);
+
+        await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
+            configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
+
+        (await ServerNamesAsync(host)).Should().Equal("hello-plugin");
+        (await warning.Logged.DefaultTimeout()).Should().Contain("Broken.1.0.0.nupkg").And.Contain("skipped");
+    }
+
+    [Fact]
+    public async Task PluginsFolder_NuGetPackage_DllPlantedInTheOldSharedTempCache_IsNeverLoaded()
+    {
+        var package = await WritePackageAsync();
+        // Where ProxyHost used to unpack packages: a predictable name under the shared temp folder.
+        var planted = Path.Combine(Path.GetTempPath(), "proxyhost-plugin-packages", $"HelloPlugin-{PackageHash(package)}");
+        Directory.CreateDirectory(planted);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(planted, "HelloPlugin.dll"), "planted by another user");
+            var warning = new LogEventSignal(400);
+
+            await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
+                configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
+
+            (await ServerNamesAsync(host)).Should().Equal("hello-plugin");
+            (warning.Logged.IsCompleted ? await warning.Logged : null).Should().BeNull("the package itself is fine");
+        }
+        finally
+        {
+            Directory.Delete(planted, recursive: true);
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task PluginsFolder_NuGetPackage_IsUnpackedPrivately_AndAChangedCopyIsUnpackedAgainBeforeLoading()
+    {
+        var package = await WritePackageAsync();
+        var unpacked = Path.Combine(PrivateState.Root, "plugins", $"HelloPlugin-{PackageHash(package)}");
+        await using (var first = await TestProxyHost.StartAsync(output: output, configureOptions: o => o.PluginDirectories = [_plugins.FullName]))
+        {
+            (await ServerNamesAsync(first)).Should().Equal("hello-plugin");
+        }
+        File.GetUnixFileMode(Path.GetDirectoryName(unpacked)!).Should().Be(OwnerOnly);
+        File.GetUnixFileMode(unpacked).Should().Be(OwnerOnly);
+
+        // Replaced, not overwritten in place: this process still has the first copy mapped.
+        File.Delete(Path.Combine(unpacked, "HelloPlugin.dll"));
+        await File.WriteAllTextAsync(Path.Combine(unpacked, "HelloPlugin.dll"), "planted");
+        await File.WriteAllTextAsync(Path.Combine(unpacked, "Extra.dll"), "planted dependency");
+        var warning = new LogEventSignal(400);
+        await using var second = await TestProxyHost.StartAsync(output: output, logSignal: warning,
+            configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
+
+        (await ServerNamesAsync(second)).Should().Equal("hello-plugin");
+        (await warning.Logged.DefaultTimeout()).Should().Contain(unpacked).And.Contain("does not match the package");
+        Directory.GetFiles(unpacked).Select(Path.GetFileName).Should().Equal("HelloPlugin.dll");
+        (await File.ReadAllBytesAsync(Path.Combine(unpacked, "HelloPlugin.dll")))
+            .Should().Equal(await File.ReadAllBytesAsync(Path.Combine(ExamplePluginOutput(), "HelloPlugin.dll")));
+    }
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private static async Task<IEnumerable<string>> ServerNamesAsync(TestProxyHost host)
+    {
+        using var client = host.CreateClient();
+        var info = JsonNode.Parse(await client.GetStringAsync("server-proxy/servers-info"))!;
+        return info["server_processes"]!.AsArray().Select(s => s!["name"]!.GetValue<string>());
+    }
+
+    private async Task<string> WritePackageAsync()
+    {
         var package = Path.Combine(_plugins.FullName, "HelloPlugin.1.0.0.nupkg");
         using (var archive = ZipFile.Open(package, ZipArchiveMode.Create))
         {
@@ -57,17 +136,10 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
             }
             archive.CreateEntryFromFile(Path.Combine(ExamplePluginOutput(), "HelloPlugin.dll"), "lib/net10.0/HelloPlugin.dll");
         }
-        await File.WriteAllTextAsync(Path.Combine(_plugins.FullName, "Broken.1.0.0.nupkg"), "not a zip");
-        var warning = new LogEventSignal(400);
-
-        await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
-            configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
-        using var client = host.CreateClient();
-        var info = JsonNode.Parse(await client.GetStringAsync("server-proxy/servers-info"))!;
-
-        info["server_processes"]!.AsArray().Single()!["name"]!.GetValue<string>().Should().Be("hello-plugin");
-        (await warning.Logged.DefaultTimeout()).Should().Contain("Broken.1.0.0.nupkg").And.Contain("skipped");
+        return package;
     }
+
+    private static string PackageHash(string package) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(package)))[..16];
 
     private static string ExamplePluginOutput()
     {

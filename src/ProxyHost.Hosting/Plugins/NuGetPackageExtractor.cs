@@ -1,13 +1,16 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using ProxyHost.Security;
 
 namespace ProxyHost.Hosting.Plugins;
 
 /// <summary>
-/// Makes a NuGet-packed plugin loadable: unpacks the package's best <c>lib/&lt;tfm&gt;/</c> folder into a
-/// cache directory named by the package's content hash (so a changed package is unpacked afresh and an
-/// unchanged one is not unpacked twice), and returns the path of <c>&lt;id&gt;.dll</c> there.
+/// Makes a NuGet-packed plugin loadable: unpacks the package's best <c>lib/&lt;tfm&gt;/</c> folder into the
+/// private state folder (<c>plugins/&lt;id&gt;-&lt;package hash&gt;</c>, so a changed package is unpacked afresh and an
+/// unchanged one is not unpacked twice), and returns the path of <c>&lt;id&gt;.dll</c> there. Before that path is
+/// returned the unpacked folder is compared with the package, file by file (SHA-256): a copy that differs — a
+/// file changed, missing or added — is replaced by a fresh one, so only the package's own code is ever loaded.
 /// </summary>
 internal static class NuGetPackageExtractor
 {
@@ -15,49 +18,102 @@ internal static class NuGetPackageExtractor
     private static readonly string[] CompatibleFrameworks =
         ["net10.0", "net9.0", "net8.0", "net7.0", "net6.0", "netstandard2.1", "netstandard2.0"];
 
-    public static string CacheRoot { get; } = Path.Combine(Path.GetTempPath(), "proxyhost-plugin-packages");
+    // One check of an existing copy, and one of each of two fresh unpackings (a concurrent ProxyHost may replace one).
+    private const int Attempts = 3;
 
     /// <exception cref="InvalidDataException">The file is not a package, or has no assembly this host can load.</exception>
-    public static string Extract(string packagePath)
+    /// <exception cref="PrivateStateException">The private state folder is not this user's alone.</exception>
+    public static string Extract(string packagePath, ICollection<string> warnings)
     {
         using var archive = ZipFile.OpenRead(packagePath);
         var id = ReadPackageId(archive)
             ?? throw new InvalidDataException("it has no .nuspec naming the package id");
         var framework = CompatibleFrameworks.FirstOrDefault(f => archive.Entries.Any(e => InFolder(e, f)))
             ?? throw new InvalidDataException($"it has no lib/ folder for {string.Join(", ", CompatibleFrameworks)}");
-
-        var target = Path.Combine(CacheRoot, $"{id}-{ContentHash(packagePath)}");
-        var assembly = Path.Combine(target, id + ".dll");
-        if (!File.Exists(assembly))
+        var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+        foreach (var entry in archive.Entries.Where(e => InFolder(e, framework) && e.Name.Length > 0))
         {
-            var staging = target + ".tmp-" + Environment.ProcessId;
-            Directory.CreateDirectory(staging);
-            foreach (var entry in archive.Entries.Where(e => InFolder(e, framework) && e.Name.Length > 0))
-            {
-                // Entry names come from the package: only the file name is used, so none can escape the folder.
-                entry.ExtractToFile(Path.Combine(staging, entry.Name), overwrite: true);
-            }
-            if (!File.Exists(Path.Combine(staging, id + ".dll")))
-            {
-                Directory.Delete(staging, recursive: true);
-                throw new InvalidDataException($"lib/{framework}/ has no {id}.dll");
-            }
-            MoveIntoPlace(staging, target);
+            entries[entry.Name] = entry; // as when unpacking, the last of two same-named entries wins
         }
-        return assembly;
+        if (!entries.ContainsKey(id + ".dll"))
+        {
+            throw new InvalidDataException($"lib/{framework}/ has no {id}.dll");
+        }
+        var expected = entries.ToDictionary(e => e.Key, e => Sha256(e.Value.Open()), StringComparer.Ordinal);
+
+        var target = Path.Combine(PrivateState.Directory("plugins"), $"{id}-{Sha256(File.OpenRead(packagePath))[..16]}");
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (Directory.Exists(target))
+            {
+                PrivateState.Verify(target);
+                if (Difference(target, expected) is not { } difference)
+                {
+                    return Path.Combine(target, id + ".dll");
+                }
+                warnings.Add($"plugin {packagePath}: the unpacked copy in {target} does not match the package ({difference}); unpacking it again");
+                Discard(target);
+            }
+            Unpack(entries.Values, target);
+        }
+        throw new InvalidDataException($"its unpacked copy in {target} kept changing while it was checked");
     }
 
-    private static void MoveIntoPlace(string staging, string target)
+    /// <summary>What differs between the folder and the package's files, or null when they are the same.</summary>
+    private static string? Difference(string folder, Dictionary<string, string> expected)
     {
+        var present = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        if (present.FirstOrDefault(name => !expected.ContainsKey(name!)) is { } extra)
+        {
+            return $"{extra} is not in the package";
+        }
+        foreach (var (name, hash) in expected)
+        {
+            var path = Path.Combine(folder, name);
+            if (!present.Contains(name) || !File.Exists(path))
+            {
+                return $"{name} is missing";
+            }
+            if (Sha256(File.OpenRead(path)) != hash)
+            {
+                return $"{name} was changed";
+            }
+        }
+        return null;
+    }
+
+    private static void Unpack(IEnumerable<ZipArchiveEntry> entries, string target)
+    {
+        var staging = PrivateState.Ensure($"{target}.tmp-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
+        foreach (var entry in entries)
+        {
+            // Entry names come from the package: only the file name is used, so none can escape the folder.
+            entry.ExtractToFile(Path.Combine(staging, entry.Name), overwrite: true);
+        }
         try
         {
             Directory.Move(staging, target);
         }
         catch (IOException) when (Directory.Exists(target))
         {
-            // Another ProxyHost unpacked the same package at the same moment; its copy is identical.
+            // Another ProxyHost unpacked the same package at the same moment; its copy is checked like any other.
             Directory.Delete(staging, recursive: true);
         }
+    }
+
+    // Renamed first, so no other ProxyHost loads from a half-deleted folder.
+    private static void Discard(string folder)
+    {
+        var doomed = $"{folder}.old-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        try
+        {
+            Directory.Move(folder, doomed);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return; // another ProxyHost discarded it first
+        }
+        Directory.Delete(doomed, recursive: true);
     }
 
     private static bool InFolder(ZipArchiveEntry entry, string framework) =>
@@ -76,9 +132,11 @@ internal static class NuGetPackageExtractor
         return string.IsNullOrEmpty(id) || id.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 ? null : id;
     }
 
-    private static string ContentHash(string path)
+    private static string Sha256(Stream stream)
     {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
+        using (stream)
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
     }
 }

@@ -10,7 +10,8 @@ public sealed record LoadedPlugin(string File, IProxyHostPlugin Plugin);
 /// <summary>
 /// Finds plugins explicitly: every <c>*.dll</c> directly in a plugins folder, <c>NAME/NAME.dll</c> in its
 /// subfolders (a library copied there with its dependencies), and every <c>*.nupkg</c> (a NuGet-packed
-/// library, unpacked by <see cref="NuGetPackageExtractor"/>). Each
+/// library, unpacked into the private state folder and checked against the package by
+/// <see cref="NuGetPackageExtractor"/>). Each
 /// plugin gets its own load context; ProxyHost's and the framework's assemblies are shared so the
 /// plugin's <see cref="IProxyHostPlugin"/> is ProxyHost's. A file that fails to load is skipped with a
 /// warning naming it.
@@ -35,7 +36,7 @@ public static class PluginLoader
         {
             try
             {
-                var path = file.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase) ? NuGetPackageExtractor.Extract(file) : Path.GetFullPath(file);
+                var path = file.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase) ? NuGetPackageExtractor.Extract(file, warnings) : Path.GetFullPath(file);
                 var context = new PluginLoadContext(path);
                 var assembly = context.LoadFromAssemblyPath(path);
                 var found = 0;
