@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using ProxyHost.Apps.Monitoring;
 using ProxyHost.Apps.Tests.Infrastructure;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
@@ -72,6 +73,24 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
         session.Connected.GetProperty("app_parameters").GetProperty("hello").GetString().Should().Be("world");
         await session.SendTextAsync("m");
         (await session.ReceiveTextAsync()).Should().Be("echo:m");
+    }
+
+    [Fact]
+    public async Task MonitorApp_PagesAreServedFromTheAssembly_NothingIsWrittenToTheTempFolder()
+    {
+        var assembly = typeof(MonitorApp).Assembly;
+        // Where the pages used to be extracted and then re-read from: a predictable folder under the shared temp folder.
+        var oldExtraction = Path.Combine(Path.GetTempPath(), $"proxyhost-apps-{Environment.UserName}", assembly.ManifestModule.ModuleVersionId.ToString("N"));
+        await using var host = await StartAsync(WriteConfig(EchoApps));
+        using var client = host.Client(withToken: true);
+
+        foreach (var (url, resource) in new[] { ("index.html", "monitor/index.html"), ("monitor_app.js", "monitor/monitor_app.js") })
+        {
+            using var expected = new MemoryStream();
+            await assembly.GetManifestResourceStream(resource)!.CopyToAsync(expected);
+            (await client.GetByteArrayAsync($"narvi/system_workspace/monitor_app/monitor/{url}").DefaultTimeout()).Should().Equal(expected.ToArray());
+        }
+        Directory.Exists(oldExtraction).Should().BeFalse("{0} is where another user could replace the page", oldExtraction);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using ProxyHost.Apps.Hosting;
 using ProxyHost.Apps.Tests.Infrastructure;
+using ProxyHost.Security;
 
 namespace ProxyHost.Apps.Tests;
 
@@ -83,12 +84,13 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void GetPathOfResource_FindsFilesAndExtractsEmbeddedResources()
+    public void GetPathOfResource_FindsFilesAndExtractsEmbeddedResourcesIntoThePrivateFolder()
     {
         var assembly = typeof(NarviServer).Assembly;
         NarviServer.GetPathOfResource(assembly).Should().Be(Path.GetDirectoryName(assembly.Location));
         var js = NarviServer.GetPathOfResource("ProxyHost.Apps", "narvi.js");
         File.ReadAllText(js).Should().Contain("start_narvi");
+        js.Should().StartWith(PrivateState.Root + Path.DirectorySeparatorChar);
         FluentActions.Invoking(() => NarviServer.GetPathOfResource(assembly, "missing.txt")).Should().Throw<FileNotFoundException>();
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using ProxyHost.Security;
 
 namespace ProxyHost.Apps.Hosting;
 
@@ -11,12 +12,13 @@ public static class EmbeddedResources
 {
     private static readonly ConcurrentDictionary<(Assembly, string), string> Extracted = new();
 
-    internal static byte[] NarviJs { get; } = Read(typeof(EmbeddedResources).Assembly, "narvi.js");
+    internal static EmbeddedFile NarviJs { get; } = EmbeddedFile.Read(typeof(EmbeddedResources).Assembly, "narvi.js", "text/javascript; charset=utf-8");
 
     /// <summary>
     /// The folder an assembly was loaded from, or the path of <paramref name="resource"/> in it: a file next
-    /// to the assembly if there is one, else an embedded resource of that name (extracted once to a private
-    /// temporary folder).
+    /// to the assembly if there is one, else an embedded resource of that name (written once per process into
+    /// ProxyHost's private state folder). To serve an embedded resource, <see cref="ResourceRoot.Embedded"/> needs
+    /// no file at all.
     /// </summary>
     /// <exception cref="FileNotFoundException">Neither a file nor an embedded resource of that name exists.</exception>
     public static string GetPathOfResource(Assembly assembly, string resource = "")
@@ -47,8 +49,8 @@ public static class EmbeddedResources
 
     private static string Extract(Assembly assembly, string resource)
     {
-        var bytes = Read(assembly, resource);
-        var root = Path.Combine(Path.GetTempPath(), $"proxyhost-apps-{Environment.UserName}", assembly.ManifestModule.ModuleVersionId.ToString("N"));
+        var bytes = EmbeddedFile.Read(assembly, resource).Content;
+        var root = PrivateState.Directory("resources", assembly.ManifestModule.ModuleVersionId.ToString("N"));
         var path = Path.GetFullPath(Path.Combine(root, resource));
         if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
@@ -59,14 +61,5 @@ public static class EmbeddedResources
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
         return path;
-    }
-
-    private static byte[] Read(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)
-            ?? throw new FileNotFoundException($"assembly {assembly.GetName().Name} has no file or embedded resource '{name}'");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }

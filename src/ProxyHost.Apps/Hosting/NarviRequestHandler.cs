@@ -1,7 +1,4 @@
-using System.Net.Mime;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using ProxyHost.Apps.RequestServices;
@@ -16,9 +13,6 @@ namespace ProxyHost.Apps.Hosting;
 /// </summary>
 internal sealed partial class NarviRequestHandler(AppServiceRegistry registry)
 {
-    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
-    private static readonly EntityTagHeaderValue NarviJsTag = new('"' + Convert.ToHexString(SHA256.HashData(EmbeddedResources.NarviJs))[..16] + '"');
-
     private NarviOptions Options => registry.Options;
 
     public async Task HandleAsync(HttpContext context)
@@ -144,12 +138,16 @@ internal sealed partial class NarviRequestHandler(AppServiceRegistry registry)
     {
         if (resource == "narvi/narvi.js")
         {
-            context.Response.Headers.CacheControl = "no-cache";
-            await Results.Bytes(EmbeddedResources.NarviJs, "text/javascript; charset=utf-8", entityTag: NarviJsTag).ExecuteAsync(context).ConfigureAwait(false);
+            await EmbeddedResources.NarviJs.ServeAsync(context).ConfigureAwait(false);
             return true;
         }
         foreach (var root in app.ResourceRoots)
         {
+            if (root.ResolveEmbedded(resource) is { } embedded)
+            {
+                await embedded.ServeAsync(context).ConfigureAwait(false);
+                return true;
+            }
             if (root.Resolve(resource) is not { } file)
             {
                 continue;
@@ -159,7 +157,7 @@ internal sealed partial class NarviRequestHandler(AppServiceRegistry registry)
             {
                 continue; // unlike Narvi, a later root may still have it
             }
-            var contentType = ContentTypes.TryGetContentType(file, out var type) ? type : MediaTypeNames.Application.Octet;
+            var contentType = ContentTypes.Of(file);
             var tag = new EntityTagHeaderValue($"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");
             context.Response.Headers.CacheControl = "no-cache";
             await Results.File(info.FullName, contentType, lastModified: info.LastWriteTimeUtc, entityTag: tag).ExecuteAsync(context).ConfigureAwait(false);

@@ -35,8 +35,8 @@ public sealed class MonitorApp
         var assembly = typeof(MonitorApp).Assembly;
         return registry.RegisterApp(AppName, service, resourceRoots:
         [
-            ResourceRoot.File("index.html", EmbeddedResources.GetPathOfResource(assembly, "monitor/index.html")),
-            ResourceRoot.File("monitor_app.js", EmbeddedResources.GetPathOfResource(assembly, "monitor/monitor_app.js")),
+            ResourceRoot.Embedded("index.html", assembly, "monitor/index.html"),
+            ResourceRoot.Embedded("monitor_app.js", assembly, "monitor/monitor_app.js"),
         ]);
     }
 }
