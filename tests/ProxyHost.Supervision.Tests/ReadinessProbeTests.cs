@@ -107,19 +107,6 @@ public sealed class ReadinessProbeTests
         after.Should().BeTrue();
     }
 
-    [Fact]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public void UnixSocketPathAllocator_Allocate_CreatesPrivateDirectoryRemovedOnDispose()
-    {
-        var directory = new UnixSocketPathAllocator().Allocate("my lab/1");
-
-        Path.GetFileName(directory.DirectoryPath).Should().StartWith("proxyhost-my_lab_1-");
-        directory.SocketPath.Should().Be(Path.Combine(directory.DirectoryPath, "socket"));
-        File.GetUnixFileMode(directory.DirectoryPath).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        directory.Dispose();
-        Directory.Exists(directory.DirectoryPath).Should().BeFalse();
-    }
-
     private static async Task<string> AnswerOnceAsync(Task<Socket> accepting, string response)
     {
         using var socket = await accepting;

@@ -1,64 +1,62 @@
 using System.Security.Cryptography;
+using System.Text;
+using ProxyHost.Security;
 
 namespace ProxyHost.Supervision.Endpoints;
 
 /// <summary>
-/// Creates a fresh private directory (mode 0700) per server start under <c>$XDG_RUNTIME_DIR</c> when
-/// it is set and writable, else under the temp directory, and puts the socket at <c>&lt;dir&gt;/socket</c>.
+/// Creates a fresh private directory (mode 0700) per server start, <c>&lt;server name&gt;-&lt;random hex&gt;</c> under
+/// the <c>sockets</c> folder of ProxyHost's private state, and puts the socket at <c>&lt;dir&gt;/socket</c>.
 /// </summary>
+/// <remarks>
+/// A socket path must fit in <c>sun_path</c> (<see cref="MaxSocketPathBytes"/> bytes). When the state folder is deep,
+/// the server name in the folder's name is shortened (it is only there for people reading a listing); when even a
+/// one-letter name does not fit, the start fails with a message naming the path and <c>PROXYHOST_STATE_DIR</c>.
+/// There is deliberately no fallback to the shared temp folder: a predictable folder there is what another user
+/// could take first.
+/// </remarks>
 public class UnixSocketPathAllocator
 {
-    private const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    /// <summary>The longest socket path Linux accepts: <c>sun_path</c> is 108 bytes with the terminating NUL.</summary>
+    public const int MaxSocketPathBytes = 107;
+
+    private const int MaxNameLength = 32;
+    private const string SocketFileName = "socket";
+    private const int RandomHexLength = 12;
+
+    private readonly Func<string> _root;
+
+    public UnixSocketPathAllocator()
+        : this(() => PrivateState.Directory("sockets"))
+    {
+    }
+
+    /// <param name="root">Where the socket folders go; a checked private folder.</param>
+    internal UnixSocketPathAllocator(Func<string> root) => _root = root;
 
     /// <summary>Creates the directory; dispose the result to delete it again.</summary>
+    /// <exception cref="PrivateStateException">The state folder is not private, or too deep for a socket path.</exception>
     public virtual UnixSocketDirectory Allocate(string serverName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serverName);
-        var root = RuntimeRoot();
-        var safeName = new string([.. serverName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(32)]);
+        var root = _root();
+        // root + "/" + name + "-" + hex + "/" + "socket"
+        var room = MaxSocketPathBytes - Encoding.UTF8.GetByteCount(root) - RandomHexLength - SocketFileName.Length - 3;
+        if (room < 1)
+        {
+            throw new PrivateStateException(
+                $"the private folder {root} is too long for Unix socket paths (at most {MaxSocketPathBytes} bytes); set ${PrivateState.OverrideVariable} to a shorter private folder");
+        }
+        var safeName = new string([.. serverName.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(Math.Min(MaxNameLength, room))]);
         for (var attempt = 0; ; attempt++)
         {
-            var directory = Path.Combine(root, $"proxyhost-{safeName}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+            var directory = Path.Combine(root, $"{safeName}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomHexLength / 2))}");
             if (Directory.Exists(directory) && attempt < 10)
             {
                 continue;
             }
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, PrivateMode);
-                File.SetUnixFileMode(directory, PrivateMode);
-            }
-            return new UnixSocketDirectory(directory, Path.Combine(directory, "socket"));
-        }
-    }
-
-    private static string RuntimeRoot()
-    {
-        var runtimeDirectory = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        if (!string.IsNullOrEmpty(runtimeDirectory) && Directory.Exists(runtimeDirectory) && IsWritable(runtimeDirectory))
-        {
-            return runtimeDirectory;
-        }
-        return Path.GetTempPath();
-    }
-
-    private static bool IsWritable(string directory)
-    {
-        try
-        {
-            var probe = Path.Combine(directory, ".proxyhost-probe-" + Guid.NewGuid().ToString("N"));
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
-            {
-            }
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
+            PrivateState.Ensure(directory);
+            return new UnixSocketDirectory(directory, Path.Combine(directory, SocketFileName));
         }
     }
 }

@@ -4,6 +4,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using ProxyHost.Configuration;
+using ProxyHost.Security;
 using ProxyHost.Supervision.Endpoints;
 using ProxyHost.Supervision.Logs;
 using ProxyHost.Supervision.Processes;
@@ -271,7 +272,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
             {
                 (endpoint, socketDirectory) = AllocateEndpoint();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or PrivateStateException)
             {
                 return Fail(run, ServerUnavailableReason.LaunchFailed, $"server '{Name}' could not get an endpoint: {ex.Message}", null, ex);
             }
