@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.InteropServices;
 using FluentAssertions;
 using ProxyHost.Tests;
 using Xunit;
@@ -45,6 +46,45 @@ public sealed partial class ServeProcessTests
     }
 
     [Theory]
+    [InlineData("another user's", "belongs to user 65534")]
+    [InlineData("group-writable", "group or others may write to it")]
+    [InlineData("world-writable", "group or others may write to it")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Serve_StateFolderOthersOwnOrMayWrite_ExitsWithOneLine(string kind, string message)
+    {
+        Directory.CreateDirectory(StateDirectory);
+        switch (kind)
+        {
+            case "another user's":
+                Chown(StateDirectory, 65534, 65534).Should().Be(0, "the tests run as root");
+                break;
+            case "group-writable":
+                File.SetUnixFileMode(StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute);
+                break;
+            default:
+                File.SetUnixFileMode(StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
+                break;
+        }
+        using var serve = StartServe("serve", "--port", "0", "--config", WriteConfig(new { servers = new { } }));
+        try
+        {
+            var stderr = serve.StandardError.ReadToEndAsync();
+            await serve.WaitForExitAsync().DefaultTimeout();
+
+            serve.ExitCode.Should().NotBe(0);
+            (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
+                .Which.Should().StartWith($"proxyhost: error: refusing {StateDirectory}: ").And.Contain(message);
+        }
+        finally
+        {
+            if (!serve.HasExited)
+            {
+                serve.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("--token-file {missing}", "--token-file: cannot read")]
     [InlineData("--token-file {empty}", "is empty")]
     [InlineData("--token-file {two}", "must hold one token")]
@@ -87,4 +127,7 @@ public sealed partial class ServeProcessTests
         serve.ExitCode.Should().Be(ExitCodes.InvalidConfig);
         stderr.Should().Contain("servers.a.command[1]").And.NotContain("   at ");
     }
+
+    [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Chown(string path, int owner, int group);
 }

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FluentAssertions;
+using ProxyHost.Security;
 using ProxyHost.Tests;
 using Xunit;
 
@@ -14,6 +15,9 @@ namespace ProxyHost.Cli.Tests;
 public sealed partial class ServeProcessTests : IDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-serve-");
+
+    /// <summary>Each serve process keeps its private state here, not in the user's.</summary>
+    private string StateDirectory => Path.Combine(_directory.FullName, "state");
 
     public void Dispose() => _directory.Delete(recursive: true);
 
@@ -111,6 +115,7 @@ public sealed partial class ServeProcessTests : IDisposable
         {
             start.ArgumentList.Add(argument);
         }
+        start.Environment[PrivateState.OverrideVariable] = StateDirectory;
         start.Environment.Remove("PROXYHOST_TOKEN");
         start.Environment.Remove("PROXYHOST_CONFIG");
         // Tests may themselves run under JupyterHub; serve would take its address from the Hub's variables.

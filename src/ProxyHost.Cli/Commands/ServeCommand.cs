@@ -138,6 +138,8 @@ internal sealed class ServeCommand : Command
             > 0 and var seconds => TimeSpan.FromSeconds(seconds),
             var seconds => throw new CliUsageException($"--shutdown-no-activity-timeout: {seconds} is not a number of seconds greater than 0"),
         };
+        // Checked before anything starts: a state folder another user owns or may write stops serve with one line.
+        _ = PrivateState.Root;
         var app = ProxyHostApplication.Create(options, configRequired, (builder, proxyHost) =>
         {
             builder.Logging
