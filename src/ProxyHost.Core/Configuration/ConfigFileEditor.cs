@@ -103,7 +103,9 @@ public sealed class ConfigFileEditor
 
     // The lock is an exclusive open of a sibling file (flock on Unix), so the kernel releases it when a
     // process dies and a stale lock cannot outlive its owner. The file itself is left in place: deleting
-    // it would let a waiter lock the unlinked file while a newcomer locks a fresh one.
+    // it would let a waiter lock the unlinked file while a newcomer locks a fresh one. It stays beside the config
+    // rather than in the private state folder: nothing in it is trusted, and whoever can write that folder can
+    // already rewrite the config itself.
     private async Task<FileStream> AcquireLockAsync(string lockPath, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(lockPath)!);
