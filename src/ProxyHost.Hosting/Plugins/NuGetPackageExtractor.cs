@@ -11,6 +11,8 @@ namespace ProxyHost.Hosting.Plugins;
 /// unchanged one is not unpacked twice), and returns the path of <c>&lt;id&gt;.dll</c> there. Before that path is
 /// returned the unpacked folder is compared with the package, file by file (SHA-256): a copy that differs — a
 /// file changed, missing or added — is replaced by a fresh one, so only the package's own code is ever loaded.
+/// Dependencies are loaded from the folder later, on demand; being 0700 in the private state folder, it can only
+/// have been changed since the check by this user.
 /// </summary>
 internal static class NuGetPackageExtractor
 {
@@ -73,6 +75,10 @@ internal static class NuGetPackageExtractor
             if (!present.Contains(name) || !File.Exists(path))
             {
                 return $"{name} is missing";
+            }
+            if (File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
+            {
+                return $"{name} is a symbolic link"; // its target could change after the check
             }
             if (Sha256(File.OpenRead(path)) != hash)
             {
