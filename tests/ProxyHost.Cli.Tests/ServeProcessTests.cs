@@ -118,6 +118,10 @@ public sealed partial class ServeProcessTests : IDisposable
         start.Environment[PrivateState.OverrideVariable] = StateDirectory;
         start.Environment.Remove("PROXYHOST_TOKEN");
         start.Environment.Remove("PROXYHOST_CONFIG");
+        foreach (var (name, value) in _serveEnvironment)
+        {
+            start.Environment[name] = value;
+        }
         // Tests may themselves run under JupyterHub; serve would take its address from the Hub's variables.
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("JUPYTERHUB_", StringComparison.Ordinal)).ToList())
         {

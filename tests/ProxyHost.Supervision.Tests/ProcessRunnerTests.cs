@@ -139,6 +139,34 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Start_FromAThreadThatThenExits_ServerOutlivesTheThread()
+    {
+        // The parent-death signal fires when the thread that forked the child exits, and pool threads retire.
+        var port = new PortAllocator().AllocatePort();
+        RunningProcess? started = null;
+        string? task = null;
+        var thread = new Thread(() =>
+        {
+            task = new DirectoryInfo("/proc/thread-self").LinkTarget;
+            started = _runner.Start(ProcessCommand.FromArgv(DummyProgram.Argv("http", "--port", port.ToString(CultureInfo.InvariantCulture))));
+        });
+        thread.Start();
+        thread.Join();
+        await using var process = started!;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (Directory.Exists("/proc/" + task) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Directory.Exists("/proc/" + task).Should().BeFalse("the starting thread has exited");
+
+        await Task.WhenAny(BackendClient.WaitUntilReadyAsync(ServerEndpoint.Tcp(port)), process.Exited).DefaultTimeout();
+
+        process.HasExited.Should().BeFalse("the server must not get the parent-death signal when its starting thread exits");
+        ProcessChecks.IsAlive(process.ProcessId).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task StopAsync_DaemonizedChildOutlivesLeader_IsKilledWithTheGroup()
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"proxyhost-test-{Guid.NewGuid():N}.pid");

@@ -37,6 +37,21 @@ public static class ProcessChecks
         return true;
     }
 
+    /// <summary>Waits until the process is gone from the process table (exited and reaped, not a zombie); false after <paramref name="timeout"/>.</summary>
+    public static async Task<bool> WaitUntilReapedAsync(int pid, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TestTimeouts.Default);
+        while (Directory.Exists($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}"))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(PollInterval);
+        }
+        return true;
+    }
+
     /// <summary>Reads the whitespace-separated PIDs a dummy wrote, waiting (bounded) for the file to be complete.</summary>
     public static async Task<int[]> ReadPidFileAsync(string path, int expectedCount)
     {

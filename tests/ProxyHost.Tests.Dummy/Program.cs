@@ -14,7 +14,7 @@ namespace ProxyHost.Tests.Dummy;
 
 /// <summary>
 /// A real program for tests to supervise and proxy to. Subcommands:
-/// <c>http --port P | --unix-socket PATH [--delay-ms N] [--crash-after-ms N] [--exit-code N] [--ignore-sigterm] [--spawn-child PIDFILE] [--print N] [--warmup-ms N]</c>,
+/// <c>http --port P | --unix-socket PATH [--delay-ms N] [--crash-after-ms N] [--exit-code N] [--ignore-sigterm] [--spawn-child PIDFILE] [--daemon PIDFILE] [--print N] [--warmup-ms N]</c>,
 /// <c>tcp-echo --port P | --unix-socket PATH</c>, <c>never-listen</c>, <c>exit --code N [--print N]</c>, <c>daemonize PIDFILE</c>.
 /// </summary>
 public static class Program
@@ -64,6 +64,10 @@ public static class Program
         {
             var child = Process.Start(new ProcessStartInfo("sleep", "600") { UseShellExecute = false })!;
             await File.WriteAllTextAsync(pidFile, $"{Environment.ProcessId}\n{child.Id}\n");
+        }
+        if (options.String("daemon") is { } daemonPidFile)
+        {
+            await DaemonizeAsync(daemonPidFile);
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -142,6 +146,22 @@ public static class Program
         await app.WaitForShutdownAsync();
         ignoreSigterm?.Dispose();
         return 0;
+    }
+
+    /// <summary>
+    /// Starts a real daemon: a child that calls setsid (a new session, out of the server's process group)
+    /// forks the daemon and exits, so the daemon is re-parented away from the server. It writes the
+    /// daemon's PID, and keeps running with its output on /dev/null.
+    /// </summary>
+    private static async Task DaemonizeAsync(string pidFile)
+    {
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var argument in (string[])["sh", "-c", "sleep 600 </dev/null >/dev/null 2>&1 & echo $! > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"", pidFile])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var middle = Process.Start(start)!;
+        await middle.WaitForExitAsync();
     }
 
     private static async Task EchoWebSocketAsync(HttpContext context)

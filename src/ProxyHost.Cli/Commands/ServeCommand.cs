@@ -12,6 +12,7 @@ using ProxyHost.Hosting;
 using ProxyHost.Proxy.Activity;
 using ProxyHost.Hosting.JupyterHub;
 using ProxyHost.Security;
+using ProxyHost.Supervision.Lifecycle;
 
 namespace ProxyHost.Cli.Commands;
 
@@ -147,6 +148,8 @@ internal sealed class ServeCommand : Command
                 // A failed start (bad config, port in use) is reported by the CLI as one line; the host would log it again with a stack trace.
                 .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
             builder.Services.Configure<ActivityOptions>(o => o.ShutdownNoActivityTimeout = shutdownAfter);
+            // This process is ProxyHost, so it may adopt its servers' daemons (see SupervisionOptions).
+            builder.Services.Configure<SupervisionOptions>(o => o.BecomeChildSubreaper = true);
             if (hub.ActivityUrl is not null)
             {
                 proxyHost.AddJupyterHubActivity(o =>

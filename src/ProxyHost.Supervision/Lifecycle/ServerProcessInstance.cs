@@ -317,6 +317,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
 
             await using (process.ConfigureAwait(false))
             {
+                using var record = _services.Journal.Record(Name, process, socketDirectory?.DirectoryPath);
                 run.Process = process;
                 OutputLog.Append(LogStream.Supervisor, $"started process {process.ProcessId}: {rendered.Command}");
                 Log.ProcessStarted(_logger, Name, process.ProcessId, rendered.Command.ToString());
@@ -660,4 +661,5 @@ internal sealed record InstanceServices(
     ConnectReadinessProbe ConnectProbe,
     ServerStateNotifier Notifier,
     TimeProvider TimeProvider,
+    RunJournal Journal,
     ILogger Logger);

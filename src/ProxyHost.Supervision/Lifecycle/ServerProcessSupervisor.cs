@@ -50,6 +50,10 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
         _catalog = catalog;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<ServerProcessSupervisor>();
+        if (options.Value.BecomeChildSubreaper && NativeMethods.BecomeChildSubreaper())
+        {
+            Log.ChildSubreaper(_logger);
+        }
         _services = new InstanceServices(
             options.Value,
             hostOptions.Value.BaseUrl,
@@ -60,6 +64,7 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
             connectProbe,
             Notifier,
             timeProvider,
+            new RunJournal(options.Value.RunRecordsDirectory, _logger),
             loggerFactory.CreateLogger(typeof(ServerProcessInstance).FullName!));
         Reconcile();
         _catalogSubscription = ChangeToken.OnChange(_catalog.GetChangeToken, Reconcile);
@@ -109,8 +114,19 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
             : ValueTask.FromException<ActiveServer>(UnknownServer(name));
     }
 
-    /// <summary>Nothing starts at boot: servers start on their first request.</summary>
-    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Nothing starts at boot (servers start on their first request); what crashed runs left behind is removed.</summary>
+    async Task IHostedService.StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var directory = RunJournal.ResolveDirectory(_services.Options.RunRecordsDirectory);
+            await new CrashedRunCleaner(directory, _services.TimeProvider, _logger).CleanAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ProxyHost.Security.PrivateStateException)
+        {
+            Log.CleanupFailed(_logger, ex.Message);
+        }
+    }
 
     /// <summary>Stops every process tree in parallel (SIGTERM, grace period, SIGKILL), bounded.</summary>
     Task IHostedService.StopAsync(CancellationToken cancellationToken) => ShutdownAsync();
@@ -239,5 +255,11 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
 
         [LoggerMessage(EventId = SupervisionEventIds.ShutdownTimedOut, Level = LogLevel.Error, Message = "not every server process stopped within {Bound}")]
         public static partial void ShutdownTimedOut(ILogger logger, TimeSpan bound);
+
+        [LoggerMessage(EventId = SupervisionEventIds.ChildSubreaper, Level = LogLevel.Debug, Message = "this process is the child subreaper: daemons of its servers re-parent to it")]
+        public static partial void ChildSubreaper(ILogger logger);
+
+        [LoggerMessage(EventId = SupervisionEventIds.CrashCleanupFailed, Level = LogLevel.Warning, Message = "cannot clean up after earlier runs that crashed: {Reason}")]
+        public static partial void CleanupFailed(ILogger logger, string reason);
     }
 }

@@ -19,4 +19,9 @@ internal static class SupervisionEventIds
     public const int ServerRemoved = 1014;
     public const int ShutdownTimedOut = 1015;
     public const int ProcessStopped = 1016;
+    public const int RunRecordFailed = 1017;
+    public const int CrashedRunCleaned = 1018;
+    public const int RunRecordIgnored = 1019;
+    public const int ChildSubreaper = 1020;
+    public const int CrashCleanupFailed = 1021;
 }

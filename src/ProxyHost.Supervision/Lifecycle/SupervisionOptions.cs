@@ -22,6 +22,17 @@ public sealed class SupervisionOptions
 
     public TimeSpan RestartBackoffMaximumDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Makes this process the child subreaper (Linux, <c>PR_SET_CHILD_SUBREAPER</c>) when the supervisor
+    /// is created, so that daemons of its servers re-parent to it rather than to init. It is process-wide
+    /// (orphans of any child of the process re-parent to it), so it is for a process that is ProxyHost
+    /// (<c>proxyhost serve</c> turns it on), not for an application that embeds it.
+    /// </summary>
+    public bool BecomeChildSubreaper { get; set; }
+
+    /// <summary>Where run records go (for cleanup after a crash); null for the private state's <c>runs</c> folder.</summary>
+    public string? RunRecordsDirectory { get; set; }
+
     /// <summary>Output lines kept per server.</summary>
     public int LogCapacity { get; set; } = 1000;
 

@@ -6,24 +6,32 @@ namespace ProxyHost.Supervision.Processes;
 /// <summary>
 /// Starts <see cref="ProcessCommand"/>s; the only type that touches <see cref="Process"/>. Each child is
 /// launched through <c>setsid</c> so it leads its own session and process group, and the whole tree
-/// can be signalled at once (<c>kill(-pgid, sig)</c>), daemonizing descendants included.
+/// can be signalled at once (<c>kill(-pgid, sig)</c>); every launch carries a fresh
+/// <see cref="ProcessTree.MarkerVariable"/> in its environment, so that daemons which leave the group
+/// are still found. On Linux the child is also started through <c>setpriv --pdeathsig KILL</c>
+/// (util-linux, like setsid): .NET cannot run code between fork and exec, and the parent-death signal
+/// kills the server if ProxyHost itself is killed (it is not inherited by the server's own children;
+/// the run records clean those up at the next start).
 /// </summary>
 public sealed class ProcessRunner
 {
     internal const string SetsidPath = "/usr/bin/setsid";
+    internal const string SetprivPath = "/usr/bin/setpriv";
 
     private readonly TimeProvider _timeProvider;
     private readonly bool _useSetsid;
+    private readonly bool _useParentDeathSignal;
 
     public ProcessRunner(TimeProvider? timeProvider = null)
-        : this(timeProvider ?? TimeProvider.System, !OperatingSystem.IsWindows() && File.Exists(SetsidPath))
+        : this(timeProvider ?? TimeProvider.System, !OperatingSystem.IsWindows() && File.Exists(SetsidPath), OperatingSystem.IsLinux() && File.Exists(SetprivPath))
     {
     }
 
-    internal ProcessRunner(TimeProvider timeProvider, bool useSetsid)
+    internal ProcessRunner(TimeProvider timeProvider, bool useSetsid, bool useParentDeathSignal = false)
     {
         _timeProvider = timeProvider;
         _useSetsid = useSetsid;
+        _useParentDeathSignal = useParentDeathSignal;
     }
 
     /// <summary>True when children lead their own process group (setsid was found).</summary>
@@ -39,9 +47,22 @@ public sealed class ProcessRunner
     {
         ArgumentNullException.ThrowIfNull(command);
         var program = ResolveProgram(command);
+        List<string> argv = [];
+        if (_useParentDeathSignal)
+        {
+            argv.AddRange([SetprivPath, "--pdeathsig", "KILL", "--"]);
+        }
+        if (_useSetsid)
+        {
+            // The child of a non-group-leader: setsid() succeeds without forking, so the PID we get is
+            // the session and process-group leader that then execs the program.
+            argv.AddRange([SetsidPath, "--"]);
+        }
+        argv.Add(program);
+        argv.AddRange(command.Arguments);
         var startInfo = new ProcessStartInfo
         {
-            FileName = _useSetsid ? SetsidPath : program,
+            FileName = argv[0],
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -51,14 +72,7 @@ public sealed class ProcessRunner
         {
             startInfo.WorkingDirectory = workingDirectory;
         }
-        if (_useSetsid)
-        {
-            // The child of a non-group-leader: setsid() succeeds without forking, so the PID we get is
-            // the session and process-group leader that then execs the program.
-            startInfo.ArgumentList.Add("--");
-            startInfo.ArgumentList.Add(program);
-        }
-        foreach (var argument in command.Arguments)
+        foreach (var argument in argv.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -73,11 +87,13 @@ public sealed class ProcessRunner
                 startInfo.Environment[name] = value;
             }
         }
+        var marker = ProcessTree.NewMarker();
+        startInfo.Environment[ProcessTree.MarkerVariable] = marker;
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         try
         {
-            return RunningProcess.Start(process, command, _useSetsid, onOutput, _timeProvider);
+            return LauncherThread.Invoke(() => RunningProcess.Start(process, command, _useSetsid, marker, onOutput, _timeProvider));
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or IOException)
         {

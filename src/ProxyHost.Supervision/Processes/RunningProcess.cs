@@ -5,33 +5,36 @@ using ProxyHost.Supervision.Lifecycle;
 namespace ProxyHost.Supervision.Processes;
 
 /// <summary>
-/// A started child process. Stopping is graceful first (SIGTERM to the whole process group), forceful
-/// second (SIGKILL to the group and a process-tree kill), and every wait is bounded: a grandchild that
-/// holds the output pipes cannot make a stop hang.
+/// A started child process. Stopping is graceful first (SIGTERM to its whole <see cref="ProcessTree"/>:
+/// the process group, daemons that carry the launch's marker, their descendants), forceful second
+/// (SIGKILL to the same tree and a process-tree kill), and every wait is bounded: a grandchild that
+/// holds the output pipes cannot make a stop hang. Stop, restart and shutdown all end here.
 /// </summary>
 public sealed class RunningProcess : IAsyncDisposable
 {
     /// <summary>Lines longer than this are delivered in pieces.</summary>
     internal const int MaxLineLength = 8192;
 
-    private static readonly TimeSpan GroupPollInterval = TimeSpan.FromMilliseconds(20);
-
     private readonly Process _process;
-    private readonly bool _leadsProcessGroup;
     private readonly TimeProvider _timeProvider;
     private readonly TaskCompletionSource<ProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _pumpsCancellation = new();
     private int _disposed;
 
-    private RunningProcess(Process process, ProcessCommand command, bool leadsProcessGroup, TimeProvider timeProvider)
+    private ProcessTree _tree = new(0, 0, null);
+
+    private RunningProcess(Process process, ProcessCommand command, string marker, TimeProvider timeProvider)
     {
         _process = process;
         Command = command;
-        _leadsProcessGroup = leadsProcessGroup;
+        Marker = marker;
         _timeProvider = timeProvider;
     }
 
     public ProcessCommand Command { get; }
+
+    /// <summary>The value of <see cref="ProcessTree.MarkerVariable"/> in this launch's environment.</summary>
+    public string Marker { get; }
 
     public int ProcessId { get; private set; }
 
@@ -51,12 +54,13 @@ public sealed class RunningProcess : IAsyncDisposable
     /// <summary>How long <see cref="StopAsync"/> waits after SIGKILL before giving up.</summary>
     internal static TimeSpan KillWait { get; set; } = TimeSpan.FromSeconds(5);
 
-    internal static RunningProcess Start(Process process, ProcessCommand command, bool leadsProcessGroup, Action<ProcessOutputLine>? onOutput, TimeProvider timeProvider)
+    internal static RunningProcess Start(Process process, ProcessCommand command, bool leadsProcessGroup, string marker, Action<ProcessOutputLine>? onOutput, TimeProvider timeProvider)
     {
-        var running = new RunningProcess(process, command, leadsProcessGroup, timeProvider);
+        var running = new RunningProcess(process, command, marker, timeProvider);
         process.Exited += (_, _) => running.OnExited();
         process.Start();
         running.ProcessId = process.Id;
+        running._tree = new ProcessTree(process.Id, leadsProcessGroup ? process.Id : 0, marker);
         running.StartTime = timeProvider.GetUtcNow();
         process.StandardInput.Close();
         running.OutputCompleted = Task.WhenAll(
@@ -66,15 +70,15 @@ public sealed class RunningProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends SIGTERM to the process group, waits up to <paramref name="grace"/> for the group to go,
-    /// then SIGKILLs the group and the process tree and waits a short bounded time.
+    /// Sends SIGTERM to the process tree, waits up to <paramref name="grace"/> for it to go, then
+    /// SIGKILLs what is left and waits a short bounded time.
     /// Cancelling <paramref name="cancellationToken"/> skips the rest of the grace period.
     /// </summary>
     /// <exception cref="TimeoutException">The process outlived SIGKILL (a stuck kernel state).</exception>
     public async Task<ProcessExit> StopAsync(TimeSpan grace, CancellationToken cancellationToken = default)
     {
         var deadline = _timeProvider.GetUtcNow() + grace;
-        if (grace > TimeSpan.Zero && (!HasExited || _leadsProcessGroup && NativeMethods.ProcessGroupExists(ProcessId)))
+        if (grace > TimeSpan.Zero && (!HasExited || !_tree.IsEmpty()))
         {
             Signal(NativeMethods.SigTerm);
         }
@@ -89,31 +93,30 @@ public sealed class RunningProcess : IAsyncDisposable
             }
         }
 
-        // The leader is gone; let the rest of its group finish within what remains of the grace.
-        while (_leadsProcessGroup && HasExited && !cancellationToken.IsCancellationRequested
-            && NativeMethods.ProcessGroupExists(ProcessId) && _timeProvider.GetUtcNow() < deadline)
+        // The leader is gone; let the rest of its tree finish within what remains of the grace.
+        if (HasExited && !cancellationToken.IsCancellationRequested)
         {
-            await Task.Delay(GroupPollInterval, _timeProvider, CancellationToken.None).ConfigureAwait(false);
+            await _tree.WaitUntilGoneAsync(deadline, _timeProvider, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         Kill();
+        ProcessExit exit;
         try
         {
-            return await _exited.Task.WaitAsync(KillWait, _timeProvider, CancellationToken.None).ConfigureAwait(false);
+            exit = await _exited.Task.WaitAsync(KillWait, _timeProvider, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
             throw new TimeoutException($"process {ProcessId} ({Command.TargetFilePath}) is still alive {KillWait.TotalSeconds:0.#} s after SIGKILL", ex);
         }
+        await _tree.WaitUntilGoneAsync(_timeProvider.GetUtcNow() + KillWait, _timeProvider, NativeMethods.SigKill).ConfigureAwait(false);
+        return exit;
     }
 
-    /// <summary>SIGKILLs the process group and the process tree at once, without waiting.</summary>
+    /// <summary>SIGKILLs the process tree at once, without waiting.</summary>
     public void Kill()
     {
-        if (_leadsProcessGroup)
-        {
-            NativeMethods.SignalProcessGroup(ProcessId, NativeMethods.SigKill);
-        }
+        Signal(NativeMethods.SigKill);
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -130,7 +133,7 @@ public sealed class RunningProcess : IAsyncDisposable
         {
             return;
         }
-        if (!HasExited || _leadsProcessGroup && NativeMethods.ProcessGroupExists(ProcessId))
+        if (!HasExited || !_tree.IsEmpty())
         {
             Kill();
             try
@@ -140,6 +143,7 @@ public sealed class RunningProcess : IAsyncDisposable
             catch (TimeoutException)
             {
             }
+            await _tree.WaitUntilGoneAsync(_timeProvider.GetUtcNow() + KillWait, _timeProvider, NativeMethods.SigKill).ConfigureAwait(false);
         }
         _pumpsCancellation.Cancel();
         _pumpsCancellation.Dispose();
@@ -148,8 +152,9 @@ public sealed class RunningProcess : IAsyncDisposable
 
     private void Signal(int signal)
     {
-        // Right after the start, setsid may not have made the child a group leader yet.
-        if (!_leadsProcessGroup || !NativeMethods.SignalProcessGroup(ProcessId, signal))
+        // Right after the start, setsid may not have made the child a group leader yet, nor has it
+        // exec'd with the marker in its environment.
+        if (!_tree.Signal(signal) && !HasExited)
         {
             NativeMethods.SignalProcess(ProcessId, signal);
         }

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+
+namespace ProxyHost.Supervision.Processes;
+
+/// <summary>
+/// Forks every child from one thread that lives as long as the process. The kernel sends the
+/// parent-death signal (<c>PR_SET_PDEATHSIG</c>) when the <em>thread</em> that forked the child exits,
+/// not the process, and .NET forks on the calling thread: a child started from a pool thread would be
+/// killed when that thread retires.
+/// </summary>
+internal static class LauncherThread
+{
+    private static readonly BlockingCollection<Action> Work = [];
+    private static readonly Thread Thread = StartThread();
+
+    /// <summary>Runs <paramref name="launch"/> on the launcher thread and waits for its result.</summary>
+    public static T Invoke<T>(Func<T> launch)
+    {
+        if (Environment.CurrentManagedThreadId == Thread.ManagedThreadId)
+        {
+            return launch();
+        }
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        using var done = new ManualResetEventSlim();
+        Work.Add(() =>
+        {
+            try
+            {
+                result = launch();
+            }
+            catch (Exception ex)
+            {
+                failure = ExceptionDispatchInfo.Capture(ex);
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        done.Wait();
+        failure?.Throw();
+        return result;
+    }
+
+    private static Thread StartThread()
+    {
+        var thread = new Thread(() =>
+        {
+            foreach (var launch in Work.GetConsumingEnumerable())
+            {
+                launch();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ProxyHost process launcher",
+        };
+        thread.Start();
+        return thread;
+    }
+}
