@@ -6,7 +6,8 @@ namespace ProxyHost.Supervision.Processes;
 /// <summary>
 /// Starts <see cref="ProcessCommand"/>s; the only type that touches <see cref="Process"/>. Each child is
 /// launched through <c>setsid</c> so it leads its own session and process group, and the whole tree
-/// can be signalled at once (<c>kill(-pgid, sig)</c>), daemonizing descendants included.
+/// can be signalled at once (<c>kill(-pgid, sig)</c>), daemonizing descendants included. Children inherit
+/// ProxyHost's environment without its secrets (<see cref="ChildEnvironment"/>).
 /// </summary>
 public sealed class ProcessRunner
 {
@@ -62,7 +63,7 @@ public sealed class ProcessRunner
         {
             startInfo.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in command.Environment)
+        foreach (var (name, value) in ChildEnvironment.Changes(command))
         {
             if (value is null)
             {
