@@ -79,6 +79,23 @@ public sealed class PortSquatterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task EnsureRunningAsync_ListenerHeldByAChildOfTheStartedProcess_BecomesRunning()
+    {
+        // The shell forks the dummy (a command follows it), so the listening socket is the child's.
+        var definition = new ServerProcessDefinition
+        {
+            Name = "lab",
+            Command = ["/bin/sh", "-c", "\"$0\" \"$@\"; exit 0", .. DummyProgram.Argv("http", "--port", "<port>")],
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+        await using var harness = SupervisorHarness.Create(output, definition);
+
+        var active = await harness.Supervisor.EnsureRunningAsync("lab", CancellationToken.None).DefaultTimeout();
+
+        (await BackendClient.GetPidAsync(active.Endpoint)).Should().NotBe(harness.Supervisor.GetSnapshot("lab")!.ProcessId, "a child answers");
+    }
+
+    [Fact]
     public async Task EnsureRunningAsync_AnotherProcessListensOnTheFixedUnixSocket_FailsInsteadOfBecomingRunning()
     {
         var directory = Directory.CreateTempSubdirectory("proxyhost-squat-");
