@@ -20,7 +20,7 @@ namespace ProxyHost.Cli.Commands;
 internal sealed class ServeCommand : Command
 {
     /// <summary>The environment variable holding the token when <c>--token</c> is not given.</summary>
-    public const string TokenEnvironmentVariable = "PROXYHOST_TOKEN";
+    public const string TokenEnvironmentVariable = EnvironmentSecrets.ProxyHostToken;
 
     private readonly ICliConsole _console;
     private readonly Option<string?> _config = ConfigPathOption.Create();

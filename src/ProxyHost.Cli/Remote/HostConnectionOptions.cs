@@ -7,7 +7,7 @@ namespace ProxyHost.Cli.Remote;
 internal sealed class HostConnectionOptions
 {
     /// <summary>The environment variable holding the URL when <c>--url</c> is not given.</summary>
-    public const string UrlEnvironmentVariable = "PROXYHOST_URL";
+    public const string UrlEnvironmentVariable = EnvironmentSecrets.ProxyHostUrl;
 
     public const string DefaultUrl = "http://127.0.0.1:8888/";
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ProxyHost.Configuration;
+using ProxyHost.Security;
 
 namespace ProxyHost.Hosting.JupyterHub;
 
@@ -41,7 +42,7 @@ public sealed record JupyterHubEnvironment
         {
             BaseUrl = get("JUPYTERHUB_SERVICE_PREFIX") is { Length: > 0 } prefix ? ProxyHostOptions.NormalizeBaseUrl(prefix) : null,
             ActivityUrl = Uri.TryCreate(get("JUPYTERHUB_ACTIVITY_URL"), UriKind.Absolute, out var activity) ? activity : null,
-            ApiToken = get("JUPYTERHUB_API_TOKEN") is { Length: > 0 } token ? token : null,
+            ApiToken = get(EnvironmentSecrets.JupyterHubApiToken) is { Length: > 0 } token ? token : null,
             ServerName = get("JUPYTERHUB_SERVER_NAME") ?? "",
         };
         if (Uri.TryCreate(get("JUPYTERHUB_SERVICE_URL"), UriKind.Absolute, out var service))

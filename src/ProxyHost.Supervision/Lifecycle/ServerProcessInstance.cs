@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -276,6 +277,11 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
             {
                 return Fail(run, ServerUnavailableReason.LaunchFailed, $"server '{Name}' could not get an endpoint: {ex.Message}", null, ex);
             }
+            if (Definition.Port > 0 && LoopbackPortCheck.IsInUse(endpoint.Port))
+            {
+                return Fail(run, ServerUnavailableReason.EndpointInUse,
+                    $"port {endpoint.Port} is already in use by another process; ProxyHost did not start '{Name}'", null, null);
+            }
 
             RenderedCommand rendered;
             try
@@ -336,10 +342,8 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         using (var readiness = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var probing = _readinessPipeline.ExecuteAsync(
-                static (state, token) => state.Definition.RawSocketProxy
-                    ? state.Services.ConnectProbe.ProbeAsync(state.Endpoint, token)
-                    : state.Services.HttpProbe.ProbeAsync(state.Endpoint, state.Definition.ReadyCheckPath, state.Definition.ReadyStatus, token),
-                (Services: _services, Definition, Endpoint: endpoint),
+                static (state, token) => state.Instance.ProbeStartedProcessAsync(state.Process, state.Endpoint, token),
+                (Instance: this, Process: process, Endpoint: endpoint),
                 readiness.Token).AsTask();
             var first = await Task.WhenAny(probing, process.Exited).ConfigureAwait(false);
             if (first != probing)
@@ -352,7 +356,13 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
             {
                 return await StopForRequestAsync(run, process).ConfigureAwait(false);
             }
-            if (!probing.IsCompletedSuccessfully || !probing.Result)
+            if (probing.Exception?.InnerException is ReadinessRejectedException rejected)
+            {
+                await StopProcessAsync(process).ConfigureAwait(false);
+                await DrainOutputAsync(process).ConfigureAwait(false);
+                return Fail(run, ServerUnavailableReason.EndpointInUse, rejected.Message, null, rejected);
+            }
+            if (!probing.IsCompletedSuccessfully || !probing.Result || process.HasExited)
             {
                 if (process.Exited.IsCompleted)
                 {
@@ -417,6 +427,32 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         }
         Publish(s => s with { State = ServerProcessState.Exited, LastExit = exited, ProcessId = null, LastError = $"server '{Name}' exited with {Describe(exited)}" });
         return quick ? RunOutcome.QuickExit : RunOutcome.Exited;
+    }
+
+    /// <summary>
+    /// One readiness attempt. Another process may answer on the endpoint (it bound the port first, or
+    /// the server died): an answer counts only while the started process lives and, where /proc tells
+    /// who holds the listening socket, only when the started process tree holds it.
+    /// </summary>
+    private async ValueTask<bool> ProbeStartedProcessAsync(RunningProcess process, ServerEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        if (process.HasExited)
+        {
+            return false;
+        }
+        var answered = Definition.RawSocketProxy
+            ? await _services.ConnectProbe.ProbeAsync(endpoint, cancellationToken).ConfigureAwait(false)
+            : await _services.HttpProbe.ProbeAsync(endpoint, Definition.ReadyCheckPath, Definition.ReadyStatus, cancellationToken).ConfigureAwait(false);
+        if (!answered || process.HasExited)
+        {
+            return false;
+        }
+        if (ListenerOwnership.Find(endpoint, process.ProcessId) == ListenerOwner.Other)
+        {
+            var where = endpoint.UnixSocketPath is { } path ? "unix socket " + path : "port " + endpoint.Port.ToString(CultureInfo.InvariantCulture);
+            throw new ReadinessRejectedException($"{where} is answered by a process ProxyHost did not start; '{Name}' was stopped");
+        }
+        return true;
     }
 
     private RunOutcome Fail(Run run, ServerUnavailableReason reason, string message, ProcessExit? exit, Exception? inner)

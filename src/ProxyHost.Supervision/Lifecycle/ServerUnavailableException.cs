@@ -25,6 +25,12 @@ public enum ServerUnavailableReason
 
     /// <summary>The server was stopped (API, config change, shutdown) while the request waited for it.</summary>
     Stopped,
+
+    /// <summary>
+    /// Another process already listened on the server's fixed port, or answered on its port or socket
+    /// while it started; ProxyHost does not take a squatter for the server.
+    /// </summary>
+    EndpointInUse,
 }
 
 /// <summary>Thrown by <see cref="IServerProcessSupervisor.EnsureRunningAsync"/>; carries what an error page shows.</summary>

@@ -12,6 +12,7 @@ namespace ProxyHost.Supervision.Processes;
 /// (util-linux, like setsid): .NET cannot run code between fork and exec, and the parent-death signal
 /// kills the server if ProxyHost itself is killed (it is not inherited by the server's own children;
 /// the run records clean those up at the next start).
+/// Children inherit ProxyHost's environment without its secrets (<see cref="ChildEnvironment"/>).
 /// </summary>
 public sealed class ProcessRunner
 {
@@ -76,7 +77,7 @@ public sealed class ProcessRunner
         {
             startInfo.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in command.Environment)
+        foreach (var (name, value) in ChildEnvironment.Changes(command))
         {
             if (value is null)
             {

@@ -3,6 +3,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Supervision.Readiness;
 
 namespace ProxyHost.Supervision.Restarts;
 
@@ -28,7 +29,8 @@ public static class RestartPipelineFactory
     /// <summary>
     /// Readiness wait. Budget: exactly <paramref name="timeout"/> (the definition's <c>timeout</c>) for all
     /// attempts together. Probes run at once, then after 5 ms, 10 ms, then every 20 ms,
-    /// no jitter, unlimited attempts; a probe result of false or a probe exception is retried. Callers
+    /// no jitter, unlimited attempts; a probe result of false or a probe exception is retried, except a
+    /// <see cref="ReadinessRejectedException"/>, which ends the wait at once. Callers
     /// cancel the token when the process exits, which ends the wait immediately.
     /// </summary>
     public static ResiliencePipeline<bool> CreateReadinessPipeline(TimeSpan timeout, SupervisionOptions options, TimeProvider timeProvider)
@@ -40,7 +42,7 @@ public static class RestartPipelineFactory
             {
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome switch
                 {
-                    { Exception: OperationCanceledException } => false,
+                    { Exception: OperationCanceledException or ReadinessRejectedException } => false,
                     { Exception: not null } => true,
                     { Result: false } => true,
                     _ => false,

@@ -1,0 +1,26 @@
+using ProxyHost.Security;
+
+namespace ProxyHost.Supervision.Processes;
+
+/// <summary>
+/// The environment changes a started process gets on top of ProxyHost's inherited environment: every
+/// <see cref="EnvironmentSecrets"/> name removed, then the command's own variables applied, so a server
+/// that sets a secret's name in its <c>environment</c> gets its own value.
+/// </summary>
+internal static class ChildEnvironment
+{
+    /// <summary>Name → value to set, or null to remove the inherited variable.</summary>
+    public static IReadOnlyDictionary<string, string?> Changes(ProcessCommand command)
+    {
+        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var secret in EnvironmentSecrets.Names)
+        {
+            changes[secret] = null;
+        }
+        foreach (var (name, value) in command.Environment)
+        {
+            changes[name] = value;
+        }
+        return changes;
+    }
+}
