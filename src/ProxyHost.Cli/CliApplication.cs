@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using ProxyHost.Cli.Commands;
 using ProxyHost.Configuration;
+using ProxyHost.Hosting;
 
 namespace ProxyHost.Cli;
 
@@ -50,7 +51,8 @@ public static class CliApplication
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+            // serve stops its processes after Ctrl+C/SIGTERM; an exit forced sooner would leave them running.
+            ProcessTerminationTimeout = ShutdownTimeouts.ForcedExit,
         };
         try
         {

@@ -38,7 +38,7 @@ public static class ProxyHostApplication
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             .AddFilter("Yarp", LogLevel.Warning);
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = ShutdownTimeouts.RequestDrain);
         if ((options.SslCertificatePath is null) != (options.SslKeyPath is null))
         {
             throw new ArgumentException("SslCertificatePath and SslKeyPath go together: set both PEM files or neither", nameof(options));

@@ -22,6 +22,30 @@ public static class ProcessChecks
         }
     }
 
+    /// <summary>Every living process below <paramref name="pid"/> (children, their children, ...), from the parent links in /proc.</summary>
+    public static IReadOnlyList<int> Descendants(int pid)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var child) && ParentOf(child) is { } parent)
+            {
+                parents[child] = parent;
+            }
+        }
+        var tree = new List<int>();
+        var below = new Queue<int>([pid]);
+        while (below.TryDequeue(out var current))
+        {
+            foreach (var child in parents.Where(p => p.Value == current).Select(p => p.Key))
+            {
+                tree.Add(child);
+                below.Enqueue(child);
+            }
+        }
+        return tree;
+    }
+
     /// <summary>Waits until the process is gone; returns false if it still lives after <paramref name="timeout"/> (default 30 s).</summary>
     public static async Task<bool> WaitForExitAsync(int pid, TimeSpan? timeout = null)
     {
@@ -50,6 +74,19 @@ public static class ProcessChecks
             await Task.Delay(PollInterval);
         }
         return true;
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Reads the whitespace-separated PIDs a dummy wrote, waiting (bounded) for the file to be complete.</summary>

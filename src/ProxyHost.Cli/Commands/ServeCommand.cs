@@ -182,9 +182,8 @@ internal sealed class ServeCommand : Command
             await _console.Out.WriteLineAsync("ProxyHost listening on " + PublicUrl(app, options)).ConfigureAwait(false);
             await _console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
 
+            // Returns once the host has stopped: websockets closed, every process tree stopped (see ShutdownTimeouts).
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-            using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
         }
         return ExitCodes.Success;
     }

@@ -15,12 +15,13 @@ public static class ProxyHostApplicationBuilderExtensions
 {
     /// <summary>
     /// Websocket acceptance (for the raw-socket bridge; YARP tunnels proxied upgrades itself), the
-    /// cross-origin check, the token login redirect and the authentication every endpoint requires.
+    /// tracking of open upgraded connections (closed when the host stops), the cross-origin check, the token login redirect and the authentication every endpoint requires.
     /// </summary>
     public static IApplicationBuilder UseProxyHost(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseWebSockets();
+        app.UseMiddleware<ProxyHost.Proxy.Upgrades.UpgradedConnectionMiddleware>();
         app.UseMiddleware<OriginCheckMiddleware>();
         app.UseMiddleware<TokenLoginMiddleware>();
         app.UseMiddleware<TokenAuthorizationMiddleware>();

@@ -30,6 +30,7 @@ public static class ProxyServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, EndpointAwareHttpClientFactory>());
         services.TryAddSingleton<ServerActivationStep>();
         services.TryAddSingleton<RawSocketBridge>();
+        services.TryAddSingleton<ProxyHost.Proxy.Upgrades.UpgradedConnections>();
         services.TryAddSingleton<ProxyHost.Proxy.Pages.StartingPage>();
         services.TryAddSingleton<HostAllowlistSource>();
         services.TryAddSingleton<ArbitraryPortProxy>();

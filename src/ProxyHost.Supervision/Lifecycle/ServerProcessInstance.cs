@@ -152,7 +152,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         {
             try
             {
-                await run.Completion.WaitAsync(_services.Options.StopGracePeriod + _services.Options.ShutdownKillAllowance, _services.TimeProvider).ConfigureAwait(false);
+                await run.Completion.WaitAsync(_services.Options.ShutdownBound, _services.TimeProvider).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -19,7 +19,7 @@ namespace ProxyHost.Supervision.Lifecycle;
 /// one is stopped and replaced (it starts again on the next request). On host stop or dispose every
 /// process tree is stopped in parallel, bounded by the grace period plus a kill allowance.
 /// </summary>
-public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, IHostedService, IAsyncDisposable
+public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, IHostedLifecycleService, IAsyncDisposable
 {
     private readonly IServerProcessCatalog _catalog;
     private readonly InstanceServices _services;
@@ -128,8 +128,24 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
         }
     }
 
-    /// <summary>Stops every process tree in parallel (SIGTERM, grace period, SIGKILL), bounded.</summary>
+    Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Starts stopping every process tree before any hosted service stops: the web server's stop, which
+    /// runs first, waits for open requests, and the processes must not wait behind it.
+    /// </summary>
+    Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken)
+    {
+        _ = ShutdownAsync();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits until every process tree has stopped (SIGTERM, grace period, SIGKILL), bounded.</summary>
     Task IHostedService.StopAsync(CancellationToken cancellationToken) => ShutdownAsync();
+
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync() => await ShutdownAsync().ConfigureAwait(false);
 
@@ -150,7 +166,7 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
             _catalogSubscription.Dispose();
             stopping = [.. _instances.Ordered.Select(i => i.DisposeAsync().AsTask()), .. _retiring];
         }
-        var bound = _services.Options.StopGracePeriod + _services.Options.ShutdownKillAllowance;
+        var bound = _services.Options.ShutdownBound;
         try
         {
             await Task.WhenAll(stopping).WaitAsync(bound, _services.TimeProvider).ConfigureAwait(false);

@@ -48,4 +48,7 @@ public sealed class SupervisionOptions
 
     /// <summary>Bound on every stop of all servers at host shutdown, on top of the grace period.</summary>
     internal TimeSpan ShutdownKillAllowance { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest stopping every process tree may take at host shutdown: the grace period, then SIGKILL and its reaping.</summary>
+    public TimeSpan ShutdownBound => StopGracePeriod + ShutdownKillAllowance;
 }
