@@ -61,6 +61,7 @@ public static class ProxyHostApplication
             o.ProxyRewriteResponse = options.ProxyRewriteResponse;
             o.PluginDirectories = options.PluginDirectories;
             o.AllowedOrigins = options.AllowedOrigins;
+            o.AllowedHosts = options.AllowedHosts;
             o.MetricsWithoutAuth = options.MetricsWithoutAuth;
             o.Limits = options.Limits;
             o.SslCertificatePath = options.SslCertificatePath;

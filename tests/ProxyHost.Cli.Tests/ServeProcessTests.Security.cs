@@ -92,6 +92,8 @@ public sealed partial class ServeProcessTests
     [InlineData("--token-file {two} --no-token", "--no-token cannot be used with --token or --token-file")]
     [InlineData("--allow-origin evil.example", "--allow-origin: 'evil.example' is not an origin")]
     [InlineData("--allow-origin https://a.example/path", "--allow-origin: 'https://a.example/path' is not an origin")]
+    [InlineData("--allow-host https://lab.example.org", "--allow-host: 'https://lab.example.org' is not a host")]
+    [InlineData("--allow-host lab.example.org:8888", "--allow-host: 'lab.example.org:8888' is not a host")]
     [InlineData("--max-connections-per-client -1", "--max-connections-per-client: -1")]
     public async Task Serve_BadSecurityOption_OneLineAndNonZeroExit(string options, string message)
     {

@@ -56,6 +56,11 @@ internal sealed class ServeCommand : Command
         Description = "Another origin whose pages may open websockets and send POST/PUT/PATCH/DELETE (repeatable; '*' in the host matches any part, '*' alone any origin)",
         HelpName = "ORIGIN",
     };
+    private readonly Option<string[]> _allowHost = new("--allow-host")
+    {
+        Description = "Another host name requests may arrive under, besides loopback, --ip and this machine's names (repeatable; '*' in the name matches any part, '*' alone any host)",
+        HelpName = "HOST",
+    };
     private readonly Option<bool> _metricsNoAuth = new("--metrics-no-auth")
     {
         Description = "Serve <base_url>metrics without the token, for a scraper that cannot send one",
@@ -117,6 +122,7 @@ internal sealed class ServeCommand : Command
         Options.Add(_tokenFile);
         Options.Add(_noToken);
         Options.Add(_allowOrigin);
+        Options.Add(_allowHost);
         Options.Add(_metricsNoAuth);
         Options.Add(_maxConnectionsPerClient);
         Options.Add(_logLevel);
@@ -175,6 +181,10 @@ internal sealed class ServeCommand : Command
             {
                 app.Logger.LogWarning("{Warning}", tokenFileWarning);
             }
+            if (hub.IsPresent && options.AllowedHosts.Count == 0 && options.AllowedOrigins.Count == 0)
+            {
+                app.Logger.LogWarning("JupyterHub gave no public URL (c.JupyterHub.public_url): requests its proxy passes on under the Hub's host name get 403 until you add --allow-host <that name>");
+            }
             if (options.Token is null)
             {
                 app.Logger.LogWarning("Authentication is off (--no-token): anyone who can reach {Address} can use every server", options.Address);
@@ -231,6 +241,7 @@ internal sealed class ServeCommand : Command
             ArbitraryPorts = !parseResult.GetValue(_noArbitraryPorts),
             PluginDirectories = parseResult.GetValue(_plugins) ?? [],
             AllowedOrigins = ReadAllowedOrigins(parseResult),
+            AllowedHosts = ReadAllowedHosts(parseResult),
             MetricsWithoutAuth = parseResult.GetValue(_metricsNoAuth),
             Limits = new ProxyHostLimits { MaxConnectionsPerClient = ReadMaxConnections(parseResult) },
             SslCertificatePath = sslCert,
@@ -265,6 +276,19 @@ internal sealed class ServeCommand : Command
         return origins;
     }
 
+    private string[] ReadAllowedHosts(ParseResult parseResult)
+    {
+        var hosts = parseResult.GetValue(_allowHost) ?? [];
+        foreach (var host in hosts)
+        {
+            if (HostPatterns.Validate(host) is { } problem)
+            {
+                throw new CliUsageException("--allow-host: " + problem);
+            }
+        }
+        return hosts;
+    }
+
     private int ReadMaxConnections(ParseResult parseResult) => parseResult.GetValue(_maxConnectionsPerClient) switch
     {
         null => new ProxyHostLimits().MaxConnectionsPerClient,
@@ -297,7 +321,7 @@ internal sealed class ServeCommand : Command
 
     /// <summary>
     /// Under JupyterHub (its variables set), the base URL, address and port come from the spawner unless
-    /// given on the command line.
+    /// given on the command line, and the Hub's public hosts are served besides <c>--allow-host</c>.
     /// </summary>
     private JupyterHubEnvironment ApplyJupyterHub(ParseResult parseResult, ProxyHostOptions options)
     {
@@ -314,6 +338,7 @@ internal sealed class ServeCommand : Command
         {
             options.Port = port;
         }
+        options.AllowedHosts = [.. options.AllowedHosts, .. hub.PublicHosts];
         return hub;
     }
 

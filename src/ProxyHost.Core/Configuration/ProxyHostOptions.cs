@@ -50,6 +50,14 @@ public sealed class ProxyHostOptions
     /// </summary>
     public IReadOnlyList<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Host names, besides the built-in ones, that requests' <c>Host</c> may carry (<c>--allow-host</c>): exact names such as
+    /// <c>lab.example.org</c>, patterns with <c>*</c>, IP addresses, or <c>*</c> for any host. Built in are loopback names and
+    /// addresses, <see cref="Address"/> (for a non-loopback one, the machine's own names too; for a wildcard one, its addresses)
+    /// and the hosts of <see cref="AllowedOrigins"/>. Every other host is refused with 403, which stops DNS rebinding.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; set; } = [];
+
     /// <summary>Serve <c>&lt;base_url&gt;metrics</c> without the token (<c>--metrics-no-auth</c>), for a scraper that cannot send one.</summary>
     public bool MetricsWithoutAuth { get; set; }
 

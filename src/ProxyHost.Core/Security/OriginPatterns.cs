@@ -54,7 +54,7 @@ public static class OriginPatterns
             {
                 return true;
             }
-            var regex = "^" + Regex.Escape(pattern.TrimEnd('/')).Replace(@"\*", "[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*", StringComparison.Ordinal) + "$";
+            var regex = "^" + Regex.Escape(pattern.TrimEnd('/')).Replace(@"\*", HostPatterns.WildcardRun, StringComparison.Ordinal) + "$";
             if (Regex.IsMatch(origin, regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
             {
                 return true;

@@ -14,12 +14,14 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ProxyHostApplicationBuilderExtensions
 {
     /// <summary>
-    /// Websocket acceptance (for the raw-socket bridge; YARP tunnels proxied upgrades itself), the
-    /// tracking of open upgraded connections (closed when the host stops), the cross-origin check, the token login redirect and the authentication every endpoint requires.
+    /// The Host check (DNS rebinding), websocket acceptance (for the raw-socket bridge; YARP tunnels proxied
+    /// upgrades itself), the tracking of open upgraded connections (closed when the host stops), the
+    /// cross-origin check, the token login redirect and the authentication every endpoint requires.
     /// </summary>
     public static IApplicationBuilder UseProxyHost(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<HostCheckMiddleware>();
         app.UseWebSockets();
         app.UseMiddleware<ProxyHost.Proxy.Upgrades.UpgradedConnectionMiddleware>();
         app.UseMiddleware<OriginCheckMiddleware>();

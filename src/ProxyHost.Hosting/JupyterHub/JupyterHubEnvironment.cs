@@ -9,7 +9,9 @@ namespace ProxyHost.Hosting.JupyterHub;
 /// What a JupyterHub spawner tells a single-user server through its environment, read as
 /// jupyter-server-proxy's standalone mode reads it: <c>JUPYTERHUB_SERVICE_PREFIX</c> (base URL),
 /// <c>JUPYTERHUB_SERVICE_URL</c> (address and port), <c>JUPYTERHUB_ACTIVITY_URL</c>,
-/// <c>JUPYTERHUB_API_TOKEN</c> and <c>JUPYTERHUB_SERVER_NAME</c>.
+/// <c>JUPYTERHUB_API_TOKEN</c> and <c>JUPYTERHUB_SERVER_NAME</c>; and the public hosts the Hub is reached under,
+/// from <c>JUPYTERHUB_PUBLIC_URL</c>, <c>JUPYTERHUB_PUBLIC_HUB_URL</c> (set when <c>c.JupyterHub.public_url</c> is)
+/// and <c>JUPYTERHUB_HOST</c> (set with subdomains).
 /// </summary>
 public sealed record JupyterHubEnvironment
 {
@@ -31,6 +33,12 @@ public sealed record JupyterHubEnvironment
     /// <summary>The named server's name; empty for the default server.</summary>
     public string ServerName { get; init; } = "";
 
+    /// <summary>
+    /// The hosts of the Hub's public URLs: its proxy keeps the browser's <c>Host</c>, so requests arrive under these names.
+    /// Empty when the Hub was not told its public URL.
+    /// </summary>
+    public IReadOnlyList<string> PublicHosts { get; init; } = [];
+
     /// <summary>True when any of the variables was set.</summary>
     public bool IsPresent => BaseUrl is not null || Port is not null || ActivityUrl is not null;
 
@@ -44,6 +52,7 @@ public sealed record JupyterHubEnvironment
             ActivityUrl = Uri.TryCreate(get("JUPYTERHUB_ACTIVITY_URL"), UriKind.Absolute, out var activity) ? activity : null,
             ApiToken = get(EnvironmentSecrets.JupyterHubApiToken) is { Length: > 0 } token ? token : null,
             ServerName = get("JUPYTERHUB_SERVER_NAME") ?? "",
+            PublicHosts = PublicHostsOf(get),
         };
         if (Uri.TryCreate(get("JUPYTERHUB_SERVICE_URL"), UriKind.Absolute, out var service))
         {
@@ -61,6 +70,14 @@ public sealed record JupyterHubEnvironment
         }
         return environment;
     }
+
+    private static string[] PublicHostsOf(Func<string, string?> get) =>
+        [.. new[] { "JUPYTERHUB_PUBLIC_URL", "JUPYTERHUB_PUBLIC_HUB_URL", "JUPYTERHUB_HOST" }
+            .Select(get)
+            .Select(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.Host : null)
+            .OfType<string>()
+            .Where(host => host.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase)];
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"JupyterHub {BaseUrl} on {Address}:{Port}");
 }

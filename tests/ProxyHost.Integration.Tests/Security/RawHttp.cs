@@ -14,14 +14,16 @@ internal static class RawHttp
 {
     public sealed record Response(int Status, string Head, string Body);
 
-    public static async Task<Response> SendAsync(TestProxyHost host, string method, string target, IEnumerable<string>? headers = null, bool withToken = true)
+    /// <param name="hostHeader">The <c>Host</c> header's value as sent; null sends the test host's own address.</param>
+    public static async Task<Response> SendAsync(
+        TestProxyHost host, string method, string target, IEnumerable<string>? headers = null, bool withToken = true, string? hostHeader = null)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
         var stream = client.GetStream();
         var request = new StringBuilder()
             .Append(method).Append(' ').Append(target).Append(" HTTP/1.1\r\n")
-            .Append("Host: ").Append(host.Address.Authority).Append("\r\n")
+            .Append("Host: ").Append(hostHeader ?? host.Address.Authority).Append("\r\n")
             .Append("Connection: close\r\n");
         if (withToken)
         {

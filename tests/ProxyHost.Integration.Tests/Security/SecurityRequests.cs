@@ -7,10 +7,15 @@ namespace ProxyHost.Integration.Tests.Security;
 internal static class SecurityRequests
 {
     /// <summary>Sends and returns once the headers arrived, so streaming endpoints do not hold the test.</summary>
+    /// <param name="host">The <c>Host</c> header, as a browser on a page of that name would send it; null sends the address connected to.</param>
     public static Task<HttpResponseMessage> SendAsync(
-        HttpClient client, string method, string path, bool webSocketUpgrade = false, string? origin = null, HttpContent? content = null)
+        HttpClient client, string method, string path, bool webSocketUpgrade = false, string? origin = null, HttpContent? content = null, string? host = null)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = content };
+        if (host is not null)
+        {
+            request.Headers.Host = host;
+        }
         if (webSocketUpgrade)
         {
             request.Headers.Connection.Add("Upgrade");
