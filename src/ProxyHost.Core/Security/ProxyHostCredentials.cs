@@ -10,14 +10,16 @@ namespace ProxyHost.Security;
 /// </summary>
 public static class ProxyHostCredentials
 {
-    /// <summary>The cookie a browser keeps after its first visit with <c>?token=</c>.</summary>
-    public const string CookieName = "proxyhost-auth";
-
-    /// <summary>The query parameter that carries the token on a first visit.</summary>
+    /// <summary>The query parameter that carries the token on a first visit (see <see cref="TokenQuery"/> for the spellings that count).</summary>
     public const string QueryParameter = "token";
 
     /// <summary>Compares in constant time so the token cannot be guessed byte by byte from timings.</summary>
-    public static bool IsToken(ReadOnlySpan<char> candidate, string token)
+    public static bool IsToken(ReadOnlySpan<char> candidate, string token) => Matches(candidate, Derived(token).Digest);
+
+    /// <summary>Whether <paramref name="candidate"/> is the login cookie's value for <paramref name="token"/>, compared as <see cref="IsToken"/> compares.</summary>
+    public static bool IsCookieValue(ReadOnlySpan<char> candidate, string token) => Matches(candidate, Derived(token).CookieDigest);
+
+    private static bool Matches(ReadOnlySpan<char> candidate, byte[] expectedDigest)
     {
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         var length = Encoding.UTF8.GetMaxByteCount(candidate.Length);
@@ -28,13 +30,13 @@ public static class ProxyHostCredentials
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
-        return CryptographicOperations.FixedTimeEquals(digest, Derived(token).Digest);
+        return CryptographicOperations.FixedTimeEquals(digest, expectedDigest);
     }
 
     /// <summary>The cookie value for a token: derived, so the raw token is not stored in the browser.</summary>
     public static string CookieValue(string token) => Derived(token).CookieValue;
 
-    // Every authenticated request compares against the same token: its digest and cookie value are computed once.
+    // Every authenticated request compares against the same token: its digests and cookie value are computed once.
     private static DerivedValues? _derived;
 
     private static DerivedValues Derived(string token)
@@ -43,20 +45,50 @@ public static class ProxyHostCredentials
         if (derived is null || !string.Equals(derived.Token, token, StringComparison.Ordinal))
         {
             var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(token), "proxyhost-cookie-v1"u8);
-            derived = new DerivedValues(token, SHA256.HashData(Encoding.UTF8.GetBytes(token)),
-                Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
+            var cookieValue = Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            derived = new DerivedValues(token, SHA256.HashData(Encoding.UTF8.GetBytes(token)), cookieValue,
+                SHA256.HashData(Encoding.UTF8.GetBytes(cookieValue)));
             Volatile.Write(ref _derived, derived);
         }
         return derived;
     }
 
-    private sealed record DerivedValues(string Token, byte[] Digest, string CookieValue);
+    private sealed record DerivedValues(string Token, byte[] Digest, string CookieValue, byte[] CookieDigest);
 
-    /// <summary>Returns the token carried by an <c>Authorization</c> header value (<c>token T</c> or <c>Bearer T</c>).</summary>
-    public static ReadOnlySpan<char> FromAuthorizationHeader(ReadOnlySpan<char> value)
+    /// <summary>
+    /// True when an <c>Authorization</c> header value carries <paramref name="token"/> as <c>token T</c> or
+    /// <c>Bearer T</c> (schemes in any case), alone or as one of its comma-separated parts. Any other value
+    /// (a tool's own <c>Basic</c> login, another bearer token) is not ProxyHost's and goes to the backend.
+    /// </summary>
+    public static bool AuthorizationCarriesToken(string? value, string token)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return false;
+        }
+        var credentials = value.AsSpan();
+        if (IsToken(FromAuthorizationHeader(credentials), token))
+        {
+            return true;
+        }
+        if (credentials.Contains(','))
+        {
+            foreach (var part in credentials.Split(','))
+            {
+                if (IsToken(FromAuthorizationHeader(credentials[part]), token))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // The token of "token T" or "Bearer T"; empty for any other scheme.
+    private static ReadOnlySpan<char> FromAuthorizationHeader(ReadOnlySpan<char> value)
     {
         value = value.Trim();
-        var space = value.IndexOf(' ');
+        var space = value.IndexOfAny(' ', '\t');
         if (space <= 0)
         {
             return default;

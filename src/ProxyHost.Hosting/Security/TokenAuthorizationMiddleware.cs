@@ -45,19 +45,26 @@ internal sealed class TokenAuthorizationMiddleware(RequestDelegate next, IOption
         ErrorPage.WriteAsync(context, StatusCodes.Status401Unauthorized, "Authentication required",
             "Open the URL that 'proxyhost serve' printed (it ends with ?token=...), or send the header 'Authorization: token <token>'.");
 
+    /// <summary>
+    /// Every value of repeated <c>Authorization</c> and <c>Cookie</c> headers counts; the cookie is this
+    /// instance's (<see cref="ProxyHostCookie.Name"/>) in any letter case; the query parameter in any
+    /// spelling <see cref="TokenQuery"/> accepts. The forwarding transforms strip exactly these.
+    /// </summary>
     internal static bool Carries(HttpRequest request, string token)
     {
-        if (request.Headers.Authorization.ToString() is { Length: > 0 } header
-            && ProxyHostCredentials.IsToken(ProxyHostCredentials.FromAuthorizationHeader(header), token))
+        foreach (var authorization in request.Headers.Authorization)
+        {
+            if (ProxyHostCredentials.AuthorizationCarriesToken(authorization, token))
+            {
+                return true;
+            }
+        }
+        var cookies = request.Headers.Cookie;
+        if (cookies.Count > 0
+            && ProxyHostCookie.Carries(cookies, ProxyHostCookie.Name(request.HttpContext.Connection.LocalPort), token))
         {
             return true;
         }
-        if (request.Cookies.TryGetValue(ProxyHostCredentials.CookieName, out var cookie)
-            && ProxyHostCredentials.IsToken(cookie, ProxyHostCredentials.CookieValue(token)))
-        {
-            return true;
-        }
-        return request.Query.TryGetValue(ProxyHostCredentials.QueryParameter, out var query)
-            && ProxyHostCredentials.IsToken(query.ToString(), token);
+        return TokenQuery.Carries(request.QueryString.Value, token);
     }
 }

@@ -68,6 +68,7 @@ public sealed partial class ArbitraryPortProxy : IDisposable
                 context.ResponseTransforms.Add(new RewriteResponseTransform(options.Value.ProxyRewriteResponse, static http =>
                     http.Features.Get<ArbitraryPortTarget>() is { } target ? (target.Host, target.Port) : ("localhost", 0)));
             }
+            context.ResponseTransforms.Add(ProxyHostCookieResponseTransform.Instance);
         });
     }
 

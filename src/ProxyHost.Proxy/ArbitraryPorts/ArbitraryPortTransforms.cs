@@ -19,10 +19,7 @@ internal sealed class ArbitraryPortRequestTransform(string? token) : RequestTran
         var publicPath = ArbitraryPortProxy.RawPath(context.HttpContext);
         var path = target.Absolute ? publicPath : publicPath[target.Prefix.Length..];
         ServerRequestTransform.SetContextHeaders(context, target.Absolute ? null : target.ContextPath);
-        if (token is not null)
-        {
-            ServerRequestTransform.StripCredentials(context, token);
-        }
+        ServerRequestTransform.StripCredentials(context, token);
         context.ProxyRequest.RequestUri = new Uri(context.DestinationPrefix + (path.Length == 0 ? "/" : path) + ForwardedTarget.Query(context.HttpContext, token));
         return ValueTask.CompletedTask;
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using ProxyHost.Security;
@@ -9,7 +8,7 @@ namespace ProxyHost.Proxy.Transforms;
 /// The path and query a backend receives, built from the request target as the client sent it so that
 /// percent-encodings survive unchanged: <c>%2F</c> stays <c>%2F</c> (ASP.NET's decoded path cannot
 /// tell it from a literal "%2F"), <c>%3F</c> and <c>%23</c> stay in the path, <c>+</c> in the query
-/// stays <c>+</c>. Only ProxyHost's own <c>token</c> parameter is removed from the query.
+/// stays <c>+</c>. Only ProxyHost's own token parameter (<see cref="TokenQuery"/>) is removed from the query.
 /// </summary>
 internal static class ForwardedTarget
 {
@@ -40,28 +39,11 @@ internal static class ForwardedTarget
         return rest.Length == 0 ? "/" : rest;
     }
 
-    /// <summary>The raw query (with its '?', or empty) minus a <c>token</c> parameter equal to <paramref name="token"/>.</summary>
+    /// <summary>The raw query (with its '?', or empty) minus the parameters that carry <paramref name="token"/>.</summary>
     public static string Query(HttpContext context, string? token)
     {
         var query = context.Request.QueryString.Value ?? "";
-        if (token is null || query.Length == 0 || !query.Contains(ProxyHostCredentials.QueryParameter + "=", StringComparison.Ordinal))
-        {
-            return query;
-        }
-
-        var kept = new StringBuilder();
-        foreach (var pair in query[1..].Split('&'))
-        {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            var isOurs = equals > 0
-                && Unescape(pair[..equals]) == ProxyHostCredentials.QueryParameter
-                && ProxyHostCredentials.IsToken(Unescape(pair[(equals + 1)..]), token);
-            if (!isOurs)
-            {
-                kept.Append(kept.Length == 0 ? '?' : '&').Append(pair);
-            }
-        }
-        return kept.ToString();
+        return token is null ? query : TokenQuery.Without(query, token);
     }
 
     /// <summary>True when the raw path has a <c>.</c> or <c>..</c> segment, plain or percent-encoded.</summary>

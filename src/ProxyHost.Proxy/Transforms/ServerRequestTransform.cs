@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using ProxyHost.Collections;
 using ProxyHost.Proxy.Activation;
 using ProxyHost.Security;
@@ -47,10 +47,7 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
 
         SetContextHeaders(context, absoluteUrl ? null : contextPath);
 
-        if (token is not null)
-        {
-            StripCredentials(context, token);
-        }
+        StripCredentials(context, token);
 
         // Set the URI ourselves (YARP builds it only when a transform has not) from the target as sent,
         // so encodings reach the backend unchanged.
@@ -83,31 +80,29 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
         }
     }
 
-    /// <summary>Removes ProxyHost's own Authorization header and auth cookie; the query token is left to <see cref="ForwardedTarget.Query"/>.</summary>
-    internal static void StripCredentials(RequestTransformContext context, string token)
+    /// <summary>
+    /// Removes every <c>Authorization</c> value that carries <paramref name="token"/> (a tool's own, such as
+    /// Basic, passes) and every ProxyHost cookie in any letter case from every <c>Cookie</c> value, also
+    /// without a token: a browser sends other ProxyHost instances' cookies on this host too. The query token
+    /// is left to <see cref="ForwardedTarget.Query"/>.
+    /// </summary>
+    internal static void StripCredentials(RequestTransformContext context, string? token)
     {
-        var authorization = TakeHeader(context, "Authorization");
-        if (!StringValues.IsNullOrEmpty(authorization)
-            && !ProxyHostCredentials.IsToken(ProxyHostCredentials.FromAuthorizationHeader(authorization.ToString()), token))
+        var sent = context.HttpContext.Request.Headers;
+        if (token is not null && sent.ContainsKey(HeaderNames.Authorization))
         {
-            AddHeader(context, "Authorization", authorization);
+            foreach (var authorization in TakeHeader(context, HeaderNames.Authorization))
+            {
+                if (!ProxyHostCredentials.AuthorizationCarriesToken(authorization, token))
+                {
+                    AddHeader(context, HeaderNames.Authorization, authorization);
+                }
+            }
         }
 
-        var cookies = TakeHeader(context, "Cookie");
-        if (!StringValues.IsNullOrEmpty(cookies) && WithoutAuthCookie(cookies.ToString()) is { Length: > 0 } kept)
+        if (sent.ContainsKey(HeaderNames.Cookie) && ProxyHostCookie.Without(TakeHeader(context, HeaderNames.Cookie)) is { Length: > 0 } kept)
         {
-            AddHeader(context, "Cookie", kept);
+            AddHeader(context, HeaderNames.Cookie, kept);
         }
-    }
-
-    private static string WithoutAuthCookie(string cookieHeader)
-    {
-        if (!cookieHeader.Contains(ProxyHostCredentials.CookieName, StringComparison.Ordinal))
-        {
-            return cookieHeader;
-        }
-        var kept = cookieHeader.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(c => !c.StartsWith(ProxyHostCredentials.CookieName + "=", StringComparison.Ordinal));
-        return string.Join("; ", kept);
     }
 }

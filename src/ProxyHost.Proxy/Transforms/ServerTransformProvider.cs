@@ -8,8 +8,8 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace ProxyHost.Proxy.Transforms;
 
 /// <summary>
-/// Adds <see cref="ServerRequestTransform"/> to every server route and <see cref="LocationRewriteTransform"/>
-/// to prefix-stripped ones, built once per route generation.
+/// Adds <see cref="ServerRequestTransform"/> and <see cref="ProxyHostCookieResponseTransform"/> to every server
+/// route and <see cref="LocationRewriteTransform"/> to prefix-stripped ones, built once per route generation.
 /// </summary>
 internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOptions<ProxyHostOptions> options) : ITransformProvider
 {
@@ -43,5 +43,6 @@ internal sealed class ServerTransformProvider(IServerProcessCatalog catalog, IOp
                 http.Features.Get<IServerActivationFeature>()?.Server.Endpoint is { } endpoint ? ("localhost", endpoint.Port) : ("localhost", 0)));
         }
         context.ResponseTransforms.Add(new WebSocketRefusalTransform());
+        context.ResponseTransforms.Add(ProxyHostCookieResponseTransform.Instance);
     }
 }

@@ -108,6 +108,7 @@ public sealed class TestBackend : IAsyncDisposable
         });
         app.Map("/{**rest}", (HttpContext context) =>
         {
+            SetCookies(context);
             // ?redirect_to=LOCATION[&status=N] on any path: a redirecting server.
             if (context.Request.Query.TryGetValue("redirect_to", out var location))
             {
@@ -133,7 +134,7 @@ public sealed class TestBackend : IAsyncDisposable
     }
 
     /// <summary>
-    /// <c>/ws/headers</c> sends what the upgrade request carried as one JSON text message;
+    /// <c>/ws/headers</c> sends what the upgrade request carried as one JSON text message (and honours <c>?set_cookie=</c>);
     /// <c>/ws/subprotocol/{first|none|NAME}</c> accepts with that choice among the offered subprotocols;
     /// <c>/ws/deflate</c> accepts permessage-deflate when offered; <c>/ws/close-4001</c> answers the first message by closing with 4001 and a reason.
     /// All of them then echo like <c>/ws</c>.
@@ -142,6 +143,7 @@ public sealed class TestBackend : IAsyncDisposable
     {
         app.Map("/ws/headers", async context =>
         {
+            SetCookies(context);
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var report = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(RequestReport.From(context.Request));
             await socket.SendAsync(report, WebSocketMessageType.Text, true, CancellationToken.None);
@@ -170,6 +172,15 @@ public sealed class TestBackend : IAsyncDisposable
             await socket.ReceiveAsync(new byte[1024], CancellationToken.None);
             await socket.CloseAsync((WebSocketCloseStatus)4001, "backend says bye", CancellationToken.None);
         });
+    }
+
+    /// <summary>?set_cookie=VALUE (repeatable) on the catch-all and <c>/ws/headers</c>: one <c>Set-Cookie: VALUE</c> each.</summary>
+    private static void SetCookies(HttpContext context)
+    {
+        foreach (var cookie in context.Request.Query["set_cookie"])
+        {
+            context.Response.Headers.Append("Set-Cookie", cookie);
+        }
     }
 
     private static async Task EchoAsync(WebSocket socket)

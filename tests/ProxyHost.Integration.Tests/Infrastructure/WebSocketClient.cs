@@ -60,13 +60,15 @@ public static class WebSocketClient
     /// Opens a websocket by hand on a plain TCP connection and returns the stream after the 101, so a
     /// test can read and write frames itself (pings, pongs) that <see cref="ClientWebSocket"/> hides.
     /// </summary>
-    public static async Task<(TcpClient Client, NetworkStream Stream)> ConnectRawAsync(TestProxyHost host, string path)
+    /// <remarks><paramref name="headers"/> replace the token header: each line is sent as written, so a test can repeat a header.</remarks>
+    public static async Task<(TcpClient Client, NetworkStream Stream)> ConnectRawAsync(TestProxyHost host, string path, IEnumerable<string>? headers = null)
     {
         var client = new TcpClient();
         await client.ConnectAsync(host.Address.Host, host.Address.Port).DefaultTimeout();
         var stream = client.GetStream();
+        var credentials = headers is null ? $"Authorization: token {TestProxyHost.Token}\r\n" : string.Concat(headers.Select(h => h + "\r\n"));
         var request = $"GET {host.BaseUrl}{path} HTTP/1.1\r\nHost: {host.Address.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + $"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: token {TestProxyHost.Token}\r\n\r\n";
+            + $"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n{credentials}\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).DefaultTimeout();
 
         var head = new StringBuilder();

@@ -38,6 +38,7 @@ public sealed class CredentialMatrixTests
         var path = route.Replace("{backend}", backend.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var token = TestProxyHost.Token;
         var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        var cookieName = ProxyHostCookie.Name(host.Address.Port);
 
         var refused = new (string Name, string? Authorization, string? Cookie, string Query)[]
         {
@@ -47,15 +48,17 @@ public sealed class CredentialMatrixTests
             ("the token and more", "token " + token + "x", null, ""),
             ("another scheme", "Basic " + token, null, ""),
             ("scheme only", "token", null, ""),
-            ("the raw token as the cookie", null, $"{ProxyHostCredentials.CookieName}={token}", ""),
+            ("the raw token as the cookie", null, $"{cookieName}={token}", ""),
             ("a cookie of another name", null, $"other={ProxyHostCredentials.CookieValue(token)}", ""),
+            ("another instance's cookie", null, $"{ProxyHostCookie.Name(host.Address.Port + 1)}={ProxyHostCredentials.CookieValue(token)}", ""),
+            ("the old cookie name", null, $"proxyhost-auth={ProxyHostCredentials.CookieValue(token)}", ""),
             ("wrong query token", null, null, $"{separator}token=nope"),
         };
         var accepted = new (string Name, string? Authorization, string? Cookie, string Query)[]
         {
             ("token header", "token " + token, null, ""),
             ("Bearer header", "Bearer " + token, null, ""),
-            ("the login cookie", null, $"{ProxyHostCredentials.CookieName}={ProxyHostCredentials.CookieValue(token)}", ""),
+            ("the login cookie", null, $"{cookieName}={ProxyHostCredentials.CookieValue(token)}", ""),
             ("query token", null, null, $"{separator}token={token}"),
         };
 

@@ -94,7 +94,7 @@ public sealed class OriginCheckTests
     {
         var client = fixture.Client;
         client.DefaultRequestHeaders.Remove("Cookie");
-        client.DefaultRequestHeaders.Add("Cookie", $"{ProxyHostCredentials.CookieName}={ProxyHostCredentials.CookieValue(TestProxyHost.Token)}");
+        client.DefaultRequestHeaders.Add("Cookie", $"{ProxyHostCookie.Name(fixture.Host.Address.Port)}={ProxyHostCredentials.CookieValue(TestProxyHost.Token)}");
         // The API's own CSRF header (which a cross-site form cannot send); the Origin check must refuse even with it.
         client.DefaultRequestHeaders.Remove("X-ProxyHost-Request");
         client.DefaultRequestHeaders.Add("X-ProxyHost-Request", "1");
