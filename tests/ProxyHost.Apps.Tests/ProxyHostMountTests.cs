@@ -94,6 +94,33 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task ServiceIdPattern_MustMatchTheWholeId_ANewlineAtTheEndIncluded()
+    {
+        await using var host = await StartAsync(WriteConfig(EchoApps));
+        using var client = host.Client(withToken: true);
+
+        var response = await client.GetAsync("narvi/demo/echo/room-1%0A/index.html").DefaultTimeout();
+
+        response.StatusCode.Should().Be(HttpStatusCode.TemporaryRedirect, "'room-1\\n' does not match [a-z0-9-]+, so the chooser answers");
+        response.Headers.Location!.OriginalString.Should().Be("../../fixed/index.html");
+    }
+
+    [Fact]
+    public async Task AppPages_ForbidFramingByOtherSites()
+    {
+        await using var host = await StartAsync(WriteConfig(EchoApps));
+        using var client = host.Client(withToken: true);
+
+        foreach (var page in new[] { "narvi/system_workspace/monitor_app/monitor/index.html", "narvi/demo/echo/room-1/index.html" })
+        {
+            var response = await client.GetAsync(page).DefaultTimeout();
+            response.StatusCode.Should().Be(HttpStatusCode.OK, page);
+            response.Headers.GetValues("X-Frame-Options").Should().Equal(["SAMEORIGIN"], page);
+            response.Headers.GetValues("Content-Security-Policy").Should().Equal(["frame-ancestors 'self'"], page);
+        }
+    }
+
+    [Fact]
     public async Task AdminPath_MonitorApp_AndLauncherTiles()
     {
         await using var host = await StartAsync(WriteConfig(EchoApps));

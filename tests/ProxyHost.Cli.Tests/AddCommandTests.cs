@@ -88,6 +88,33 @@ public sealed class AddCommandTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Add_NewFile_IsReadableByItsOwnerOnly()
+    {
+        var run = await CliRun.RunAsync("add", "lab", "--config", _directory.ConfigPath, "--env", "TOKEN=secret", "--", "lab", "<port>");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
+        File.GetUnixFileMode(_directory.ConfigPath).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Add_ExistingFile_KeepsItsModeExactly(UnixFileMode mode)
+    {
+        File.WriteAllText(_directory.ConfigPath, "{}");
+        File.SetUnixFileMode(_directory.ConfigPath, mode);
+
+        var run = await CliRun.RunAsync("add", "lab", "--config", _directory.ConfigPath, "--", "lab", "<port>");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
+        File.GetUnixFileMode(_directory.ConfigPath).Should().Be(mode);
+        _directory.ReadConfig().Servers.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task Add_ExistingNameWithoutReplace_FailsAndLeavesFileByteIdentical()
     {
         await CliRun.RunAsync("add", "lab", "--config", _directory.ConfigPath, "--", "first");
@@ -147,6 +174,7 @@ public sealed class AddCommandTests : IDisposable
     [InlineData("--bogus", "add", "lab", "--bogus", "--", "x")]
     [InlineData("'B=2'", "add", "lab", "--env", "A=1", "B=2", "--", "x")]
     [InlineData("'jupyter'", "add", "lab", "jupyter", "lab")]
+    [InlineData("NAME: 'lab\\n' is not a valid server name", "add", "lab\n", "--", "x")]
     public async Task Add_InvalidArgument_PrintsOneLineNamingItAndWritesNothing(string named, params string[] args)
     {
         var run = await CliRun.RunAsync([args[0], "--config", _directory.ConfigPath, .. args[1..]]);

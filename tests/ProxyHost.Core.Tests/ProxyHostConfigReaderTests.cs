@@ -98,6 +98,10 @@ public sealed class ProxyHostConfigReaderTests
     [InlineData("""{"servers": {"api": {"command": ["a"]}}}""", "servers.api", "reserved")]
     [InlineData("""{"servers": {"": {"command": ["a"]}}}""", "servers.", "must not be empty")]
     [InlineData("""{"servers": {"a/b": {"command": ["a"]}}}""", "servers.a/b", "not a valid server name")]
+    [InlineData("""{"servers": {"lab\n": {"command": ["a"]}}}""", "servers.lab\n", "'lab\\n' is not a valid server name")]
+    [InlineData("""{"relays": {"docs\n": {}}}""", "relays.docs\n", "'docs\\n' is not a valid relay name")]
+    [InlineData("""{"webservers": {"chat\n": {}}}""", "webservers.chat\n", "'chat\\n' is not a valid site name")]
+    [InlineData("""{"webservers": {"chat": {"mounts": {"/data": "files\n/"}}}}""", "webservers.chat.mounts./data", "'files\\n' is not a valid URL prefix")]
     [InlineData("""{"servers": {"Lab": {"command": ["a"]}, "lab": {"command": ["b"]}}}""", "servers.lab", "more than once")]
     [InlineData("""{"servers": []}""", "servers", "expected an object")]
     [InlineData("""{"server": {}}""", "server", "unknown key (known top-level keys: servers")]
@@ -110,6 +114,15 @@ public sealed class ProxyHostConfigReaderTests
         error.Source.Should().Be("/home/ana/proxyhost.json");
         error.Location.Should().Be(location);
         error.Message.Should().Contain(problem);
+    }
+
+    [Fact]
+    public void Parse_NameEndingInANewline_IsReportedOnOneLine()
+    {
+        var parse = () => ProxyHostConfigReader.Parse("""{"servers": {"lab\n": {"command": ["a"]}}}""", "p.json");
+
+        parse.Should().Throw<ConfigValidationException>().Which.Message.Should()
+            .Be("p.json: servers.lab\\n: 'lab\\n' is not a valid server name: use letters, digits, '-', '_' and '.', starting with a letter or digit");
     }
 
     [Fact]

@@ -5,9 +5,59 @@ using Xunit;
 namespace ProxyHost.Messaging.Tests;
 
 /// <summary>The <c>webservers</c> section of proxyhost.json: every value checked, errors named by file and key.</summary>
-public sealed class ConfigTests
+public sealed class ConfigTests : IDisposable
 {
     private const string File = "/etc/proxyhost.json";
+
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-messaging-config-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    [Theory]
+    [InlineData("web")]
+    [InlineData("web/")]
+    [InlineData("web/static")]
+    [InlineData("web/static/uploads/")]
+    [InlineData("other/../web/static/x")]
+    [InlineData("data/incoming")]
+    [InlineData("to-static")]
+    [InlineData("to-static/x")]
+    [InlineData("ABSOLUTE/web/static")]
+    public void UploadDir_InsideOrEqualToAFolderServedAsIs_IsAConfigError(string uploadDir)
+    {
+        var error = ParseSiteWithUploads(uploadDir).Should().Throw<ConfigValidationException>().Which.Errors.Should().ContainSingle().Which;
+
+        error.Source.Should().Be(Path.Combine(_directory.FullName, "proxyhost.json"));
+        error.Location.Should().Be("webservers.chat.upload_dir");
+        error.Message.Should().Contain("uploads would be served as the site's own files");
+    }
+
+    [Theory]
+    [InlineData("uploads")]
+    [InlineData("web-uploads")]
+    [InlineData("data/../uploads")]
+    [InlineData("public")]
+    [InlineData("ABSOLUTE/uploads")]
+    public void UploadDir_OutsideEveryServedFolder_OrEqualToItsOwnMount_IsAccepted(string uploadDir)
+    {
+        ParseSiteWithUploads(uploadDir).Should().NotThrow();
+    }
+
+    /// <summary>
+    /// Site "chat" with root <c>web</c> (and <c>web/static</c>), a mount of <c>data</c>, a mount of <c>public</c> (which becomes the
+    /// upload mount when upload_dir names it) and a symbolic link <c>to-static</c> → <c>web/static</c>.
+    /// </summary>
+    private Action ParseSiteWithUploads(string uploadDir)
+    {
+        var root = _directory.FullName;
+        System.IO.Directory.CreateDirectory(Path.Combine(root, "web", "static"));
+        System.IO.Directory.CreateDirectory(Path.Combine(root, "data"));
+        System.IO.Directory.CreateDirectory(Path.Combine(root, "public"));
+        System.IO.Directory.CreateSymbolicLink(Path.Combine(root, "to-static"), Path.Combine(root, "web", "static"));
+        var site = new { root = "web", mounts = new Dictionary<string, string> { ["data"] = "/data", ["public"] = "/public" }, upload_dir = uploadDir.Replace("ABSOLUTE", root, StringComparison.Ordinal) };
+        var json = System.Text.Json.JsonSerializer.Serialize(new { webservers = new { chat = site } });
+        return () => ProxyHostConfigReader.Parse(json, Path.Combine(root, "proxyhost.json"));
+    }
 
     [Fact]
     public void WebServers_FullEntry_IsRead()

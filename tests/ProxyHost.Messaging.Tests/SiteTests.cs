@@ -108,6 +108,23 @@ public sealed partial class SiteTests : ServerHarness
     }
 
     [Fact]
+    public void UploadFolder_InsideTheSiteRoot_IsRefused_EvenWhenTheSeedsRuleChoseIt()
+    {
+        var root = Directory.CreateSubdirectory("refused-site").FullName;
+        var inStatic = Path.Combine(root, "static", "uploads");
+
+        var explicitFolder = () => new WebServer(Options(o => (o.Root, o.UploadDirectory) = (root, inStatic)));
+        var seedsRule = () => new WebServer(Options(o =>
+        {
+            o.Root = root;
+            o.Mounts[inStatic] = "/up";
+        }));
+
+        explicitFolder.Should().Throw<ArgumentException>().WithMessage("*uploads would be served as the site's own files*");
+        seedsRule.Should().Throw<ArgumentException>().WithMessage("*uploads would be served as the site's own files*");
+    }
+
+    [Fact]
     public async Task IndexPage_RendersVariables_StaticFilesAndTheBundledClientAreServed()
     {
         var root = Directory.CreateSubdirectory("site");

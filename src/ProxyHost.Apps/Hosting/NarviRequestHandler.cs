@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using ProxyHost.Apps.RequestServices;
 using ProxyHost.Apps.Sessions;
+using ProxyHost.Security;
 
 namespace ProxyHost.Apps.Hosting;
 
@@ -17,6 +18,8 @@ internal sealed partial class NarviRequestHandler(AppServiceRegistry registry)
 
     public async Task HandleAsync(HttpContext context)
     {
+        // App pages hold the session websocket under ProxyHost's cookie; a request service may set its own framing headers.
+        OwnPageHeaders.Apply(context.Response);
         var path = context.Request.Path.Value ?? "/";
         if (IsRead(context) && registry.FindRedirect(path) is var (toWorkspace, toApp))
         {

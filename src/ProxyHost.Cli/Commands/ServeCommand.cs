@@ -67,7 +67,7 @@ internal sealed class ServeCommand : Command
     };
     private readonly Option<int?> _maxConnectionsPerClient = new("--max-connections-per-client")
     {
-        Description = "Connections one client address may hold open at once; 0 for no limit [default: 256]",
+        Description = "Authenticated connections one client address may hold open at once (as many unauthenticated ones again); 0 for no limit [default: 256]",
         HelpName = "COUNT",
     };
     private readonly Option<bool> _noToken = new("--no-token")

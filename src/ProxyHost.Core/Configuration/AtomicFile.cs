@@ -13,7 +13,8 @@ internal static class AtomicFile
 
     /// <summary>
     /// Writes a temp file in the same directory, flushes it to disk, gives it the original file's mode
-    /// and renames it over <paramref name="path"/> (rename is atomic within one file system).
+    /// (0600 for a new file) and renames it over <paramref name="path"/> (rename is atomic within one file
+    /// system). The temp file is created 0600, so what it holds is never readable by others meanwhile.
     /// </summary>
     public static void Write(string path, ReadOnlySpan<byte> contents)
     {
@@ -22,7 +23,7 @@ internal static class AtomicFile
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, OwnerOnlyNewFile()))
             {
                 stream.Write(contents);
                 stream.Flush(flushToDisk: true);
@@ -38,5 +39,15 @@ internal static class AtomicFile
             File.Delete(temp);
             throw;
         }
+    }
+
+    private static FileStreamOptions OwnerOnlyNewFile()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        return options;
     }
 }

@@ -1,3 +1,5 @@
+using ProxyHost.Security;
+
 namespace ProxyHost.Configuration;
 
 /// <summary>One problem in a config file, located by file and key path so a user can find it.</summary>
@@ -6,7 +8,8 @@ namespace ProxyHost.Configuration;
 /// <param name="Message">What is wrong and, where it helps, what to write instead.</param>
 public sealed record ConfigError(string Source, string Location, string Message)
 {
-    public override string ToString() => Location.Length == 0 ? $"{Source}: {Message}" : $"{Source}: {Location}: {Message}";
+    /// <summary>One line: a key path that holds a newline or another control character shows it escaped.</summary>
+    public override string ToString() => Location.Length == 0 ? $"{Source}: {Message}" : $"{Source}: {UntrustedText.EscapeControls(Location)}: {Message}";
 }
 
 /// <summary>Thrown when a config cannot be used; carries every problem found, not just the first.</summary>

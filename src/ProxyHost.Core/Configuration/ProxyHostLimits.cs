@@ -26,7 +26,8 @@ public sealed class ProxyHostLimits
     public TimeSpan MinRequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Open connections one client address may hold at once (websockets included); 0 means no limit.
+    /// Authenticated connections one client address may hold at once (websockets included); 0 means no limit.
+    /// As many more that have not sent the token yet are kept, the oldest closed when another arrives.
     /// Behind another proxy every client shares that proxy's address.
     /// </summary>
     public int MaxConnectionsPerClient { get; set; } = 256;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ProxyHost.Security;
 
 namespace ProxyHost.Configuration;
 
@@ -20,7 +21,7 @@ public static partial class ServerNames
         }
         if (!ValidName().IsMatch(name))
         {
-            return $"'{name}' is not a valid server name: use letters, digits, '-', '_' and '.', starting with a letter or digit";
+            return $"'{UntrustedText.EscapeControls(name)}' is not a valid server name: use letters, digits, '-', '_' and '.', starting with a letter or digit";
         }
         if (Reserved.Contains(name))
         {
@@ -29,6 +30,7 @@ public static partial class ServerNames
         return null;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z")]
     private static partial Regex ValidName();
 }

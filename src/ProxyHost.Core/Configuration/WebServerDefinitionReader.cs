@@ -62,7 +62,19 @@ internal static class WebServerDefinitionReader
                 _ => Unknown(site, at, errors),
             };
         }
+        if (site.UploadDirectory is { } uploads && UploadProblem(site, uploads, errors.Source) is { } problem)
+        {
+            errors.Add(path + ".upload_dir", problem);
+        }
         return errors.Count == errorCount ? site : null;
+    }
+
+    /// <summary>Folders resolve against the config file's folder, as the running site's do.</summary>
+    private static string? UploadProblem(WebServerDefinition site, string uploads, string source)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(source))!;
+        string Full(string folder) => Path.GetFullPath(folder, directory);
+        return UploadFolderRule.Check(Full(uploads), site.Root is { } root ? Full(root) : null, site.Mounts.Select(m => Full(m.Key)));
     }
 
     private static WebServerDefinition Unknown(WebServerDefinition site, string at, ConfigErrorCollector errors)

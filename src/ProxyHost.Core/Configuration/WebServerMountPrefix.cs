@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ProxyHost.Security;
 
 namespace ProxyHost.Configuration;
 
@@ -23,7 +24,7 @@ public static partial class WebServerMountPrefix
         }
         if (!ValidPrefix().IsMatch(prefix) || prefix.Split('/').Any(s => s is "." or ".."))
         {
-            return $"'{prefix}' is not a valid URL prefix: use segments of letters, digits, '-', '_' and '.', separated by '/'";
+            return $"'{UntrustedText.EscapeControls(prefix)}' is not a valid URL prefix: use segments of letters, digits, '-', '_' and '.', separated by '/'";
         }
         var first = prefix.Split('/')[0];
         return Reserved.Contains(first) ? $"'{first}/' is the site's own ({string.Join(", ", Reserved.Order())}); choose another prefix" : null;
@@ -35,6 +36,7 @@ public static partial class WebServerMountPrefix
         || a.StartsWith(b + "/", StringComparison.OrdinalIgnoreCase)
         || b.StartsWith(a + "/", StringComparison.OrdinalIgnoreCase);
 
-    [GeneratedRegex("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*\z")]
     private static partial Regex ValidPrefix();
 }

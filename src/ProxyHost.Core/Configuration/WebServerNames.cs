@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ProxyHost.Security;
 
 namespace ProxyHost.Configuration;
 
@@ -12,8 +13,9 @@ public static partial class WebServerNames
     public static string? Validate(string? name) =>
         name is not null && ValidName().IsMatch(name)
             ? null
-            : $"'{name}' is not a valid site name: use letters, digits, '-', '_' and '.', starting with a letter or digit";
+            : $"'{UntrustedText.EscapeControls(name ?? "")}' is not a valid site name: use letters, digits, '-', '_' and '.', starting with a letter or digit";
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    // \z, not $: $ also matches before a final newline.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z")]
     private static partial Regex ValidName();
 }

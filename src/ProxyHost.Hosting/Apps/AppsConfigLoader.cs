@@ -159,7 +159,8 @@ internal sealed class AppsConfigLoader(
         {
             return null;
         }
-        var regex = new Regex($"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        // \z, not $: $ also matches before a final newline, and ids come percent-decoded from URLs.
+        var regex = new Regex($@"^(?:{pattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         return regex.IsMatch;
     }
 

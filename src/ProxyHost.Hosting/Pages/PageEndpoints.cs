@@ -7,6 +7,7 @@ using ProxyHost.Apps.Hosting;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting.Apps;
+using ProxyHost.Security;
 using ProxyHost.Supervision.Lifecycle;
 
 namespace ProxyHost.Hosting.Pages;
@@ -20,9 +21,9 @@ internal static class PageEndpoints
     public static void MapProxyHostPages(this IEndpointRouteBuilder endpoints)
     {
         var baseUrl = endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl;
-        endpoints.MapGet(baseUrl, (IServerProcessCatalog catalog, IServerProcessSupervisor supervisor, AppServiceRegistry apps) =>
-            Html(LauncherPage.Render(baseUrl, catalog.Current, supervisor, AppTiles(apps))));
-        endpoints.MapGet(baseUrl + "_/dashboard", (IServerProcessCatalog catalog) => Html(DashboardPage.Render(baseUrl, catalog.Current)));
+        endpoints.MapGet(baseUrl, (HttpContext context, IServerProcessCatalog catalog, IServerProcessSupervisor supervisor, AppServiceRegistry apps) =>
+            Html(context, LauncherPage.Render(baseUrl, catalog.Current, supervisor, AppTiles(apps))));
+        endpoints.MapGet(baseUrl + "_/dashboard", (HttpContext context, IServerProcessCatalog catalog) => Html(context, DashboardPage.Render(baseUrl, catalog.Current)));
         endpoints.MapGet(baseUrl + "_/icons/{name}", ServerIcons.Get);
     }
 
@@ -30,5 +31,9 @@ internal static class PageEndpoints
         [.. apps.Apps.Where(a => a.Service.FixedServiceId is not null || a.ServiceChooserAppName is not null)
             .Select(a => (a.Title, $"{AppsConfigLoader.MountName}/{a.Workspace}/{a.Name}/index.html"))];
 
-    private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
+    private static IResult Html(HttpContext context, string html)
+    {
+        OwnPageHeaders.Apply(context.Response);
+        return Results.Content(html, "text/html; charset=utf-8");
+    }
 }

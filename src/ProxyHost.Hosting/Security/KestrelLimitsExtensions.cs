@@ -9,7 +9,8 @@ namespace ProxyHost.Hosting.Security;
 
 /// <summary>
 /// Listens where the options say, with <see cref="ProxyHostLimits"/> applied to every connection and TLS
-/// when a certificate is given (the per-client limit counts connections before their TLS handshake).
+/// when a certificate is given (the per-client limit admits connections before their TLS handshake, and
+/// counts them against the cap once a request on them carries the token).
 /// </summary>
 internal static class KestrelLimitsExtensions
 {

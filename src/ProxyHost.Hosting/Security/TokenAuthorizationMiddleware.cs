@@ -31,6 +31,11 @@ internal sealed class TokenAuthorizationMiddleware(RequestDelegate next, IOption
     {
         if (_token is null || Carries(context.Request, _token))
         {
+            if (context.Features.Get<ClientConnectionSlot>() is { } slot && !slot.TryAuthenticate())
+            {
+                context.Abort();
+                return Task.CompletedTask;
+            }
             context.User = User;
             return next(context);
         }

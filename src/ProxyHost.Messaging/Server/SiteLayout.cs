@@ -36,6 +36,10 @@ internal sealed record SiteLayout(string? StaticFolder, IReadOnlyList<string> In
         SiteMount? uploads = null;
         if (uploadFolder is not null)
         {
+            if (UploadFolderRule.Check(uploadFolder, root, mounts.Select(m => m.Folder)) is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(options));
+            }
             var index = mounts.FindIndex(m => PathsEqual(m.Folder, uploadFolder));
             if (index < 0)
             {

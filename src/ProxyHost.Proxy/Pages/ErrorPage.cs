@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using ProxyHost.Security;
 using ProxyHost.Supervision.Lifecycle;
 using ProxyHost.Supervision.Logs;
 
@@ -8,7 +9,9 @@ namespace ProxyHost.Proxy.Pages;
 
 /// <summary>
 /// Renders ProxyHost's own error responses: HTML for browsers, plain text for everything else.
-/// Every piece of text that came from a request or a process is encoded before it is written.
+/// Every piece of text that came from a request or a process is encoded before it is written, and loses
+/// terminal controls and bidirectional overrides first: HTML encoding leaves a U+202E as it is, and a
+/// terminal running curl obeys an ESC sequence in the plain-text variant.
 /// </summary>
 public static class ErrorPage
 {
@@ -23,10 +26,14 @@ public static class ErrorPage
         context.Response.Headers.CacheControl = "no-store";
         // The plain-text variant repeats request text unencoded; never let a browser sniff it as HTML.
         context.Response.Headers.XContentTypeOptions = "nosniff";
+        OwnPageHeaders.Apply(context.Response);
+        title = UntrustedText.StripControls(title);
+        message = UntrustedText.StripControls(message);
+        var output = outputTail?.Select(line => UntrustedText.StripControls(line.Text)).ToList() ?? [];
         if (WantsHtml(context.Request))
         {
             context.Response.ContentType = "text/html; charset=utf-8";
-            return context.Response.WriteAsync(RenderHtml(statusCode, title, message, outputTail, exit, restartUrl), context.RequestAborted);
+            return context.Response.WriteAsync(RenderHtml(statusCode, title, message, output, exit, restartUrl), context.RequestAborted);
         }
 
         context.Response.ContentType = "text/plain; charset=utf-8";
@@ -35,9 +42,9 @@ public static class ErrorPage
         {
             text.Append("exit code: ").Append(exit.ExitCode).AppendLine();
         }
-        foreach (var line in outputTail ?? [])
+        foreach (var line in output)
         {
-            text.Append("  | ").AppendLine(line.Text);
+            text.Append("  | ").AppendLine(line);
         }
         return context.Response.WriteAsync(text.ToString(), context.RequestAborted);
     }
@@ -45,7 +52,7 @@ public static class ErrorPage
     public static bool WantsHtml(HttpRequest request) =>
         request.Headers.Accept.Any(a => a is not null && a.Contains("text/html", StringComparison.OrdinalIgnoreCase));
 
-    private static string RenderHtml(int statusCode, string title, string message, IReadOnlyList<LogLine>? outputTail, ProcessExit? exit, string? restartUrl)
+    private static string RenderHtml(int statusCode, string title, string message, List<string> output, ProcessExit? exit, string? restartUrl)
     {
         var html = new StringBuilder(2048);
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -72,12 +79,12 @@ public static class ErrorPage
                 .Append("document.getElementById('restart').onclick=function(){var b=this;b.disabled=true;b.textContent='Restarting…';")
                 .Append("phPost(b.dataset.url).then(function(){location.reload();});};</script>");
         }
-        if (outputTail is { Count: > 0 })
+        if (output.Count > 0)
         {
             html.Append("<h2>Last output</h2><pre>");
-            foreach (var line in outputTail)
+            foreach (var line in output)
             {
-                html.Append(WebUtility.HtmlEncode(line.Text)).Append('\n');
+                html.Append(WebUtility.HtmlEncode(line)).Append('\n');
             }
             html.Append("</pre>");
         }

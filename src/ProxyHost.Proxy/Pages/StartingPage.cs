@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ProxyHost.Configuration;
+using ProxyHost.Security;
 using ProxyHost.Supervision.Lifecycle;
 
 namespace ProxyHost.Proxy.Pages;
@@ -40,6 +41,7 @@ public sealed partial class StartingPage(
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.Headers.CacheControl = "no-store";
+        OwnPageHeaders.Apply(context.Response);
         context.Response.ContentType = "text/html; charset=utf-8";
         return context.Response.WriteAsync(Render(name, started), context.RequestAborted);
     }

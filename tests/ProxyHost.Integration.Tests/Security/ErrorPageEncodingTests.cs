@@ -38,6 +38,29 @@ public sealed class ErrorPageEncodingTests
     }
 
     [Fact]
+    public async Task ProcessOutput_WithTerminalAndBidiControls_ReachesNoClientWithThem()
+    {
+        var crashing = new ServerProcessDefinition
+        {
+            Name = "crash",
+            // A screen clear, a window-title OSC, a bell, a carriage return and a right-to-left override (U+202E, UTF-8 E2 80 AE).
+            Command = new EquatableArray<string>(["sh", "-c", @"printf 'before\033[2Jafter\033]0;title\007bell\007 \342\200\256desrever\rend\n'; exit 3"]),
+        };
+        await using var host = await TestProxyHost.StartAsync([crashing]);
+        using var plain = host.CreateClient();
+        using var html = Html(host.CreateClient());
+
+        var text = await (await plain.GetAsync("crash/").DefaultTimeout()).Content.ReadAsStringAsync();
+        var page = await (await html.GetAsync("crash/").DefaultTimeout()).Content.ReadAsStringAsync();
+
+        foreach (var (variant, body) in new[] { ("text/plain", text), ("text/html", page) })
+        {
+            body.Should().Contain("beforeafterbell desreverend", variant, "whole escape sequences go, the text around them stays");
+            body.Should().NotContain("\u001b", variant).And.NotContain("\u0007", variant).And.NotContain("\r", variant).And.NotContain("\u202e", variant);
+        }
+    }
+
+    [Fact]
     public async Task RequestText_OnEveryPageThatRepeatsIt_IsEncoded()
     {
         await using var backend = await TestBackend.StartTcpAsync();

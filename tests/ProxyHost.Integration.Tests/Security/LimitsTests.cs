@@ -77,6 +77,61 @@ public sealed class LimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task IdleConnectionsThatNeverAuthenticate_DoNotLockOutAnAuthenticatedRequest()
+    {
+        await using var backend = await TestBackend.StartTcpAsync();
+        await using var host = await TestProxyHost.StartAsync([new ServerProcessDefinition { Name = "app", Port = backend.Port }], output: output);
+        var idle = new List<TcpClient>();
+        try
+        {
+            // 300 sockets that never send a byte (another local user shares 127.0.0.1), then 50 that get a 401 and stay open.
+            for (var i = 0; i < 300; i++)
+            {
+                idle.Add(await ConnectAsync(host));
+            }
+            var unauthenticated = 0;
+            for (var i = 0; i < 50; i++)
+            {
+                var client = await ConnectAsync(host);
+                idle.Add(client);
+                unauthenticated += await TryRequestAsync(client.GetStream(), host, withToken: false) is { } status && status.StartsWith("HTTP/1.1 401", StringComparison.Ordinal) ? 1 : 0;
+            }
+            output.WriteLine($"{unauthenticated} of 50 unauthenticated requests were answered");
+
+            using var authenticated = host.CreateClient();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var response = await authenticated.GetAsync("app/", timeout.Token);
+
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        finally
+        {
+            idle.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task ConnectionsThatNeverAuthenticate_OverThePerClientLimit_TheOldestIsClosed()
+    {
+        await using var backend = await TestBackend.StartTcpAsync();
+        await using var host = await TestProxyHost.StartAsync(
+            [new ServerProcessDefinition { Name = "app", Port = backend.Port }], output: output, configureOptions: o => o.Limits.MaxConnectionsPerClient = 2);
+        using var authenticated = await ConnectAsync(host);
+        (await TryRequestAsync(authenticated.GetStream(), host, method: "HEAD")).Should().StartWith("HTTP/1.1 200");
+        // Each answered 401 shows the connection was admitted, so the order of admission is known.
+        using var oldest = await ConnectAsync(host);
+        (await TryRequestAsync(oldest.GetStream(), host, withToken: false)).Should().StartWith("HTTP/1.1 401");
+        using var second = await ConnectAsync(host);
+        (await TryRequestAsync(second.GetStream(), host, withToken: false)).Should().StartWith("HTTP/1.1 401");
+
+        using var third = await ConnectAsync(host);
+
+        await ReadToEndAsync(oldest.GetStream()); // returns once the connection is closed; a timeout fails the test
+        (await TryRequestAsync(authenticated.GetStream(), host, method: "HEAD")).Should().StartWith("HTTP/1.1 200", "authenticated connections are never evicted");
+        (await TryRequestAsync(third.GetStream(), host, method: "HEAD")).Should().StartWith("HTTP/1.1 200");
+    }
+
+    [Fact]
     public async Task SlowLoris_HeadersNeverFinished_AreCutOffAfterTheHeadersTimeout()
     {
         await using var host = await TestProxyHost.StartAsync(output: output, configureOptions: o => o.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(2));
@@ -172,22 +227,38 @@ public sealed class LimitsTests(ITestOutputHelper output)
 
     private static async Task<TcpClient> OpenKeptAliveAsync(TestProxyHost host)
     {
-        var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
+        var client = await ConnectAsync(host);
         (await TryRequestAsync(client.GetStream(), host)).Should().StartWith("HTTP/1.1 200");
         return client;
     }
 
-    /// <summary>One GET on a kept-alive connection; its status line, or null when the connection was closed unanswered.</summary>
-    private static async Task<string?> TryRequestAsync(NetworkStream stream, TestProxyHost host)
+    private static async Task<TcpClient> ConnectAsync(TestProxyHost host)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, host.Address.Port).DefaultTimeout();
+        return client;
+    }
+
+    /// <summary>One request on a kept-alive connection; its status line once the headers are in, or null when the connection was closed unanswered.</summary>
+    private static async Task<string?> TryRequestAsync(NetworkStream stream, TestProxyHost host, bool withToken = true, string method = "GET")
     {
         try
         {
+            var authorization = withToken ? $"Authorization: token {TestProxyHost.Token}\r\n" : "";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(
-                $"GET /app/ HTTP/1.1\r\nHost: {host.Address.Authority}\r\nAuthorization: token {TestProxyHost.Token}\r\n\r\n")).DefaultTimeout();
+                $"{method} /app/ HTTP/1.1\r\nHost: {host.Address.Authority}\r\n{authorization}\r\n")).DefaultTimeout();
+            var answer = new StringBuilder();
             var buffer = new byte[4096];
-            var read = await stream.ReadAsync(buffer).DefaultTimeout();
-            return read == 0 ? null : Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
+            while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(buffer).DefaultTimeout();
+                if (read == 0)
+                {
+                    return answer.Length == 0 ? null : answer.ToString().Split("\r\n")[0];
+                }
+                answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+            return answer.ToString().Split("\r\n")[0];
         }
         catch (IOException)
         {
