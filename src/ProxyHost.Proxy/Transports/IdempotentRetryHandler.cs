@@ -4,8 +4,8 @@ namespace ProxyHost.Proxy.Transports;
 
 /// <summary>
 /// Sends an idempotent request without a body once more when its backend connection failed before any
-/// response came back: the backend closed a pooled connection just as the request went out, or
-/// <see cref="PersistentOnlyStream"/> refused a connection its backend had ended. One retry, so a backend
+/// response came back, e.g. the backend closed an idle keep-alive connection just as the request went out
+/// (SocketsHttpHandler resends such requests itself only in some of these cases). One retry, so a backend
 /// that is really down still fails fast.
 /// </summary>
 internal sealed class IdempotentRetryHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
