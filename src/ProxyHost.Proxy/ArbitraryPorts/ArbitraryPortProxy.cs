@@ -6,6 +6,7 @@ using ProxyHost.Configuration;
 using ProxyHost.Proxy.Pages;
 using ProxyHost.Proxy.Routing;
 using ProxyHost.Proxy.Transforms;
+using ProxyHost.Proxy.Transports;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -41,8 +42,9 @@ public sealed partial class ArbitraryPortProxy : IDisposable
         _options = options;
         _allowlist = allowlist;
         _logger = logger;
-        _client = new HttpMessageInvoker(new SocketsHttpHandler
+        _client = new HttpMessageInvoker(new IdempotentRetryHandler(new SocketsHttpHandler
         {
+            ConnectCallback = EndpointConnector.ConnectAsync,
             UseProxy = false,
             AllowAutoRedirect = false,
             UseCookies = false,
@@ -50,7 +52,7 @@ public sealed partial class ArbitraryPortProxy : IDisposable
             ActivityHeadersPropagator = null,
             ConnectTimeout = TimeSpan.FromSeconds(15),
             EnableMultipleHttp2Connections = true,
-        });
+        }));
         var token = options.Value.Token;
         _transformer = transforms.Create(context =>
         {
@@ -104,7 +106,7 @@ public sealed partial class ArbitraryPortProxy : IDisposable
         }
 
         context.Features.Set(target);
-        var destination = "http://" + (target.Host.Contains(':', StringComparison.Ordinal) ? $"[{target.Host}]" : target.Host) + ":" + target.Port;
+        var destination = target.Destination.GetLeftPart(UriPartial.Authority);
         var error = await _forwarder.SendAsync(context, destination, _client, _requestConfig, _transformer);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {

@@ -4,7 +4,10 @@ using System.Net.Sockets;
 
 namespace ProxyHost.Proxy.Transports;
 
-/// <summary>Opens the backend connection for a forwarded request: loopback TCP, or the Unix socket the request names.</summary>
+/// <summary>
+/// Opens the backend connection for a forwarded request: loopback TCP, or the Unix socket the request names;
+/// either way one that is never reused after a response its backend closes it after.
+/// </summary>
 public static class EndpointConnector
 {
     /// <summary>Set on a proxied request to send it over this Unix socket instead of TCP.</summary>
@@ -28,7 +31,7 @@ public static class EndpointConnector
         try
         {
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
+            return new PersistentOnlyStream(new NetworkStream(socket, ownsSocket: true));
         }
         catch
         {

@@ -84,10 +84,10 @@ public sealed class TestProxyHost : IAsyncDisposable
         return new TestProxyHost(app, ListeningAddress.Of(app.Services), options.BaseUrl, routesApplied);
     }
 
-    /// <summary>A client that sends the token header and follows no redirects.</summary>
-    public HttpClient CreateClient(bool withToken = true)
+    /// <summary>A client that sends the token header and follows no redirects; a browser keeps six connections per host.</summary>
+    public HttpClient CreateClient(bool withToken = true, int maxConnections = int.MaxValue)
     {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = maxConnections })
         {
             BaseAddress = new Uri(Address, BaseUrl),
             Timeout = TimeSpan.FromSeconds(60),
