@@ -99,8 +99,7 @@ public sealed class LimitsTests(ITestOutputHelper output)
             output.WriteLine($"{unauthenticated} of 50 unauthenticated requests were answered");
 
             using var authenticated = host.CreateClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            var response = await authenticated.GetAsync("app/", timeout.Token);
+            var response = await authenticated.GetAsync("app/").DefaultTimeout();
 
             response.StatusCode.Should().Be(HttpStatusCode.OK);
         }
