@@ -24,11 +24,21 @@ internal static class LauncherThread
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         using var done = new ManualResetEventSlim();
+        // The caller's ExecutionContext goes along, so that the output readers the launch starts keep
+        // its log scopes (the server's name) and activity.
+        var context = ExecutionContext.Capture();
         Work.Add(() =>
         {
             try
             {
-                result = launch();
+                if (context is null)
+                {
+                    result = launch();
+                }
+                else
+                {
+                    ExecutionContext.Run(context, _ => result = launch(), null);
+                }
             }
             catch (Exception ex)
             {
