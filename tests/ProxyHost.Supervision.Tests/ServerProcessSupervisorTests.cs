@@ -246,7 +246,8 @@ public sealed class ServerProcessSupervisorTests(ITestOutputHelper output)
         active.Endpoint.IsUnixSocket.Should().BeTrue();
         active.Endpoint.Port.Should().Be(0);
         var directory = Path.GetDirectoryName(active.Endpoint.UnixSocketPath)!;
-        Path.GetFileName(directory).Should().StartWith("proxyhost-sock-");
+        Path.GetFileName(directory).Should().StartWith("sock-");
+        Path.GetDirectoryName(directory).Should().Be(Path.Combine(ProxyHost.Security.PrivateState.Root, "sockets"));
         File.GetUnixFileMode(directory).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         (await BackendClient.GetStringAsync(active.Endpoint, "/")).Should().Be("dummy ok");
         JsonSerializer.Deserialize<string[]>(await BackendClient.GetStringAsync(active.Endpoint, "/argv")).Should().EndWith(["--label", "0"]);
