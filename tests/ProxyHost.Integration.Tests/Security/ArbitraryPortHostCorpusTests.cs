@@ -73,7 +73,7 @@ public sealed partial class ArbitraryPortHostCorpusTests
         }
 
         failures.Should().BeEmpty();
-        reached.Should().BeGreaterThan(5, "the corpus's plain loopback names reach the backend");
+        reached.Should().BeGreaterThanOrEqualTo(5, "the corpus's plain loopback names reach the backend");
     }
 
     /// <summary>One to four pieces, then an allowlisted suffix.</summary>
