@@ -28,13 +28,16 @@ public static class EndpointConnector
             socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         }
 
+        NewConnectionPacer.Slot? slot = null;
         try
         {
+            slot = await NewConnectionPacer.EnterAsync(endPoint.ToString()!, cancellationToken).ConfigureAwait(false);
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
-            return new PersistentOnlyStream(new NetworkStream(socket, ownsSocket: true));
+            return new PersistentOnlyStream(new NetworkStream(socket, ownsSocket: true), slot);
         }
         catch
         {
+            slot?.Release();
             socket.Dispose();
             throw;
         }

@@ -11,7 +11,7 @@ namespace ProxyHost.Proxy.Transports;
 /// been read this stream reports the end of the connection, which the pool's check before reuse sees, so it
 /// opens a fresh connection instead; a request that still gets here is held back, never written.
 /// </summary>
-internal sealed class PersistentOnlyStream(Stream inner) : Stream
+internal sealed class PersistentOnlyStream(Stream inner, NewConnectionPacer.Slot? unanswered = null) : Stream
 {
     private const int MaxHeadLength = 64 * 1024;
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
@@ -94,6 +94,7 @@ internal sealed class PersistentOnlyStream(Stream inner) : Stream
 
     protected override void Dispose(bool disposing)
     {
+        unanswered?.Release();
         if (disposing)
         {
             inner.Dispose();
@@ -104,6 +105,7 @@ internal sealed class PersistentOnlyStream(Stream inner) : Stream
 
     public override async ValueTask DisposeAsync()
     {
+        unanswered?.Release();
         await inner.DisposeAsync().ConfigureAwait(false);
         await _head.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
@@ -141,6 +143,7 @@ internal sealed class PersistentOnlyStream(Stream inner) : Stream
 
     private void Received(ReadOnlySpan<byte> bytes)
     {
+        unanswered?.Release();
         if (_bodyRemaining > 0 && !_readingHead)
         {
             _bodyRemaining = Math.Max(0, _bodyRemaining - bytes.Length);
