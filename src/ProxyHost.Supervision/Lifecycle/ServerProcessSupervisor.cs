@@ -190,6 +190,9 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
             var byName = new Dictionary<string, ServerProcessInstance>(StringComparer.OrdinalIgnoreCase);
             var ordered = new List<ServerProcessInstance>(snapshot.Servers.Count);
             var changed = false;
+            // Old instances are disposed only after the new set is published: stopping starts signalling
+            // at once, and a request that sees the old process gone must already find the new instance.
+            var replaced = new List<(ServerProcessInstance Old, TaskCompletionSource Retired)>();
             foreach (var definition in snapshot.Servers)
             {
                 ServerProcessInstance instance;
@@ -201,8 +204,9 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
                 {
                     Log.ServerChanged(_logger, definition.Name);
                     existing.Detach();
-                    var retired = Retire(existing);
-                    instance = new ServerProcessInstance(definition, _services, existing.OutputLog, retired);
+                    var retired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    replaced.Add((existing, retired));
+                    instance = new ServerProcessInstance(definition, _services, existing.OutputLog, retired.Task);
                     changed = true;
                 }
                 else
@@ -214,7 +218,21 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
                 byName[definition.Name] = instance;
                 ordered.Add(instance);
             }
-            foreach (var removed in current.Ordered.Where(i => !byName.ContainsKey(i.Name)))
+            var removedInstances = current.Ordered.Where(i => !byName.ContainsKey(i.Name)).ToList();
+            if (changed || removedInstances.Count > 0 || ordered.Count != current.Ordered.Count)
+            {
+                _instances = new Instances(byName, ordered);
+            }
+            foreach (var (old, retired) in replaced)
+            {
+                Retire(old).ContinueWith(
+                    static (_, signal) => ((TaskCompletionSource)signal!).TrySetResult(),
+                    retired,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+            foreach (var removed in removedInstances)
             {
                 Log.ServerRemoved(_logger, removed.Name);
                 var name = removed.Name;
@@ -231,11 +249,6 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
                     CancellationToken.None,
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default));
-                changed = true;
-            }
-            if (changed || ordered.Count != current.Ordered.Count)
-            {
-                _instances = new Instances(byName, ordered);
             }
         }
     }
