@@ -240,8 +240,8 @@ internal sealed class ServeCommand : Command
             ConfigPath = ConfigPathOption.Resolve(configOption),
             ArbitraryPorts = !parseResult.GetValue(_noArbitraryPorts),
             PluginDirectories = parseResult.GetValue(_plugins) ?? [],
-            AllowedOrigins = ReadAllowedOrigins(parseResult),
-            AllowedHosts = ReadAllowedHosts(parseResult),
+            AllowedOrigins = ReadPatterns(parseResult, _allowOrigin, OriginPatterns.Validate),
+            AllowedHosts = ReadPatterns(parseResult, _allowHost, HostPatterns.Validate),
             MetricsWithoutAuth = parseResult.GetValue(_metricsNoAuth),
             Limits = new ProxyHostLimits { MaxConnectionsPerClient = ReadMaxConnections(parseResult) },
             SslCertificatePath = sslCert,
@@ -263,30 +263,18 @@ internal sealed class ServeCommand : Command
         return TokenFile.Read(path, out tokenFileWarning);
     }
 
-    private string[] ReadAllowedOrigins(ParseResult parseResult)
+    /// <summary>The values of a repeatable pattern option, each checked; the first invalid one is a usage error naming the option.</summary>
+    private static string[] ReadPatterns(ParseResult parseResult, Option<string[]> option, Func<string, string?> validate)
     {
-        var origins = parseResult.GetValue(_allowOrigin) ?? [];
-        foreach (var origin in origins)
+        var patterns = parseResult.GetValue(option) ?? [];
+        foreach (var pattern in patterns)
         {
-            if (OriginPatterns.Validate(origin) is { } problem)
+            if (validate(pattern) is { } problem)
             {
-                throw new CliUsageException("--allow-origin: " + problem);
+                throw new CliUsageException($"{option.Name}: {problem}");
             }
         }
-        return origins;
-    }
-
-    private string[] ReadAllowedHosts(ParseResult parseResult)
-    {
-        var hosts = parseResult.GetValue(_allowHost) ?? [];
-        foreach (var host in hosts)
-        {
-            if (HostPatterns.Validate(host) is { } problem)
-            {
-                throw new CliUsageException("--allow-host: " + problem);
-            }
-        }
-        return hosts;
+        return patterns;
     }
 
     private int ReadMaxConnections(ParseResult parseResult) => parseResult.GetValue(_maxConnectionsPerClient) switch
