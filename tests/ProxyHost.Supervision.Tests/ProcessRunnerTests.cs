@@ -71,6 +71,73 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Start_ArgumentsWithSpacesQuotesAndBackslashes_ReachTheProgramVerbatim()
+    {
+        string[] arguments = ["a b", "", "\"quoted\"", "it's", "back\\slash\\", "trailing\\", "tab\there", "ünïcødé", "$HOME", "*"];
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        await using var process = _runner.Start(new ProcessCommand("sh").WithArguments(["-c", "for a; do printf '[%s]\\n' \"$a\"; done", "sh", .. arguments]), lines.Enqueue);
+
+        await process.Exited.DefaultTimeout();
+        await process.OutputCompleted.DefaultTimeout();
+
+        lines.Select(l => l.Text).Should().Equal(arguments.Select(a => $"[{a}]"));
+    }
+
+    [Fact]
+    public async Task Start_WithWorkingDirectory_RunsThere()
+    {
+        var directory = Directory.CreateTempSubdirectory("proxyhost-test-");
+        try
+        {
+            var lines = new ConcurrentQueue<ProcessOutputLine>();
+            await using var process = _runner.Start(new ProcessCommand("pwd").WithWorkingDirectory(directory.FullName), lines.Enqueue);
+
+            await process.Exited.DefaultTimeout();
+            await process.OutputCompleted.DefaultTimeout();
+
+            lines.Select(l => l.Text).Should().Equal(directory.FullName);
+        }
+        finally
+        {
+            directory.Delete();
+        }
+    }
+
+    [Fact]
+    public void Start_WorkingDirectoryMissing_ThrowsLaunchExceptionNamingTheCause()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"proxyhost-missing-{Guid.NewGuid():N}");
+
+        var start = () => _runner.Start(new ProcessCommand("sh").WithWorkingDirectory(missing));
+
+        start.Should().Throw<ProcessLaunchException>()
+            .Where(e => e.Command == "sh")
+            .WithMessage($"could not start 'sh': *{missing}*No such file or directory*");
+    }
+
+    [Fact]
+    public async Task Start_ManyQuickExits_EachReportsItsOwnExitCode()
+    {
+        // The exit code is read from the runtime's process object, which CliWrap disposes once the output is drained.
+        var processes = Enumerable.Range(0, 20)
+            .Select(i => _runner.Start(new ProcessCommand("sh").WithArguments(["-c", $"exit {i + 1}"])))
+            .ToList();
+        try
+        {
+            var exits = await Task.WhenAll(processes.Select(p => p.Exited)).DefaultTimeout();
+
+            exits.Select(e => e.ExitCode).Should().Equal(Enumerable.Range(1, 20));
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Start_Child_LeadsItsOwnSessionAndProcessGroup()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -175,6 +242,7 @@ public sealed class ProcessRunnerTests
         File.Delete(pidFile);
         await process.Exited.DefaultTimeout();
         ProcessChecks.IsAlive(daemon).Should().BeTrue("the daemon outlives its parent until the group is stopped");
+        process.OutputCompleted.IsCompleted.Should().BeFalse("the daemon holds the inherited output pipes, yet the exit was reported");
 
         await process.StopAsync(TimeSpan.FromSeconds(5)).DefaultTimeout();
 
@@ -190,7 +258,7 @@ public sealed class ProcessRunnerTests
         await process.Exited.DefaultTimeout();
         await process.OutputCompleted.DefaultTimeout();
 
-        lines.Should().OnlyContain(l => l.Text.Length <= RunningProcess.MaxLineLength);
+        lines.Should().OnlyContain(l => l.Text.Length <= OutputLineReader.MaxLineLength);
         lines.Sum(l => l.Text.Length).Should().Be(20000);
     }
 

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using FluentAssertions;
 using ProxyHost.Collections;
 using ProxyHost.Supervision.Endpoints;
+using ProxyHost.Supervision.Processes;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -41,6 +43,22 @@ public sealed class SecretEnvironmentTests(ITestOutputHelper output)
 
         (await GetVariableAsync(active.Endpoint, "JUPYTERHUB_API_TOKEN")).Should().Be("the-servers-own-token");
         (await GetVariableAsync(active.Endpoint, "PROXYHOST_TOKEN")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ProcessRunner_SecretsInProxyHostsEnvironment_AreRemovedAndTheMarkerIsSet()
+    {
+        using var leaked = new InheritedVariables([.. Secrets, "PROXYHOST_TEST_CANARY"]);
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        await using var process = new ProcessRunner().Start(new ProcessCommand("env"), lines.Enqueue);
+
+        await process.Exited.DefaultTimeout();
+        await process.OutputCompleted.DefaultTimeout();
+
+        var variables = lines.Select(l => l.Text).ToList();
+        variables.Should().Contain("PROXYHOST_TEST_CANARY=leaked-PROXYHOST_TEST_CANARY", "the rest of the environment is inherited");
+        variables.Should().NotContain(v => Secrets.Any(name => v.StartsWith(name + "=", StringComparison.Ordinal)));
+        variables.Should().Contain($"{ProcessTree.MarkerVariable}={process.Marker}");
     }
 
     /// <summary>The dummy's <c>/env/NAME</c>: the variable's value, or null when the process does not have it.</summary>

@@ -6,8 +6,8 @@ namespace ProxyHost.Supervision.Processes;
 /// <summary>
 /// Forks every child from one thread that lives as long as the process. The kernel sends the
 /// parent-death signal (<c>PR_SET_PDEATHSIG</c>) when the <em>thread</em> that forked the child exits,
-/// not the process, and .NET forks on the calling thread: a child started from a pool thread would be
-/// killed when that thread retires.
+/// not the process, and CliWrap's <c>ExecuteAsync</c> forks (through <c>Process.Start</c>) on the calling
+/// thread before it returns: a child started from a pool thread would be killed when that thread retires.
 /// </summary>
 internal static class LauncherThread
 {

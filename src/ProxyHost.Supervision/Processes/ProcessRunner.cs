@@ -1,17 +1,16 @@
 using System.ComponentModel;
-using System.Diagnostics;
+using CliWrap;
 
 namespace ProxyHost.Supervision.Processes;
 
 /// <summary>
-/// Starts <see cref="ProcessCommand"/>s; the only type that touches <see cref="Process"/>. Each child is
-/// launched through <c>setsid</c> so it leads its own session and process group, and the whole tree
-/// can be signalled at once (<c>kill(-pgid, sig)</c>); every launch carries a fresh
-/// <see cref="ProcessTree.MarkerVariable"/> in its environment, so that daemons which leave the group
-/// are still found. On Linux the child is also started through <c>setpriv --pdeathsig KILL</c>
-/// (util-linux, like setsid): .NET cannot run code between fork and exec, and the parent-death signal
-/// kills the server if ProxyHost itself is killed (it is not inherited by the server's own children;
-/// the run records clean those up at the next start).
+/// Starts <see cref="ProcessCommand"/>s through CliWrap. Each child is launched through <c>setsid</c> so
+/// it leads its own session and process group, and the whole tree can be signalled at once
+/// (<c>kill(-pgid, sig)</c>); every launch carries a fresh <see cref="ProcessTree.MarkerVariable"/> in its
+/// environment, so that daemons which leave the group are still found. On Linux the child is also started
+/// through <c>setpriv --pdeathsig KILL</c> (util-linux, like setsid): .NET cannot run code between fork
+/// and exec, and the parent-death signal kills the server if ProxyHost itself is killed (it is not
+/// inherited by the server's own children; the run records clean those up at the next start).
 /// Children inherit ProxyHost's environment without its secrets (<see cref="ChildEnvironment"/>).
 /// </summary>
 public sealed class ProcessRunner
@@ -47,7 +46,31 @@ public sealed class ProcessRunner
     public RunningProcess Start(ProcessCommand command, Action<ProcessOutputLine>? onOutput = null)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var program = ResolveProgram(command);
+        var marker = ProcessTree.NewMarker();
+        var cli = Launcher(ResolveProgram(command), command.Arguments)
+            .WithEnvironmentVariables(ChildEnvironment.Variables(command, marker))
+            .WithValidation(CommandResultValidation.None);
+        if (command.WorkingDirectory is { } workingDirectory)
+        {
+            cli = cli.WithWorkingDirectory(workingDirectory);
+        }
+        try
+        {
+            return LauncherThread.Invoke(() => RunningProcess.Start(cli, command, _useSetsid, marker, onOutput, _timeProvider));
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or IOException)
+        {
+            // CliWrap wraps the runtime's error (which names the cause, e.g. a missing working directory) in a generic one.
+            var cause = ex is Win32Exception { InnerException: Win32Exception inner } ? inner : ex;
+            throw new ProcessLaunchException(
+                command.TargetFilePath,
+                $"could not start '{command.TargetFilePath}': {cause.Message}",
+                ex);
+        }
+    }
+
+    private Command Launcher(string program, IEnumerable<string> arguments)
+    {
         List<string> argv = [];
         if (_useParentDeathSignal)
         {
@@ -60,50 +83,8 @@ public sealed class ProcessRunner
             argv.AddRange([SetsidPath, "--"]);
         }
         argv.Add(program);
-        argv.AddRange(command.Arguments);
-        var startInfo = new ProcessStartInfo
-        {
-            FileName = argv[0],
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (command.WorkingDirectory is { } workingDirectory)
-        {
-            startInfo.WorkingDirectory = workingDirectory;
-        }
-        foreach (var argument in argv.Skip(1))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-        foreach (var (name, value) in ChildEnvironment.Changes(command))
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-        var marker = ProcessTree.NewMarker();
-        startInfo.Environment[ProcessTree.MarkerVariable] = marker;
-
-        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        try
-        {
-            return LauncherThread.Invoke(() => RunningProcess.Start(process, command, _useSetsid, marker, onOutput, _timeProvider));
-        }
-        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or IOException)
-        {
-            process.Dispose();
-            throw new ProcessLaunchException(
-                command.TargetFilePath,
-                $"could not start '{command.TargetFilePath}': {ex.Message}",
-                ex);
-        }
+        argv.AddRange(arguments);
+        return Cli.Wrap(argv[0]).WithArguments(argv.Skip(1));
     }
 
     private static string ResolveProgram(ProcessCommand command)

@@ -1,31 +1,31 @@
 using System.Diagnostics;
-using System.Text;
+using CliWrap;
 using ProxyHost.Supervision.Lifecycle;
 
 namespace ProxyHost.Supervision.Processes;
 
 /// <summary>
-/// A started child process. Stopping is graceful first (SIGTERM to its whole <see cref="ProcessTree"/>:
-/// the process group, daemons that carry the launch's marker, their descendants), forceful second
-/// (SIGKILL to the same tree and a process-tree kill), and every wait is bounded: a grandchild that
-/// holds the output pipes cannot make a stop hang. Stop, restart and shutdown all end here.
+/// A child process started through CliWrap, which owns the process object, the pipes and their
+/// reading. Stopping is ProxyHost's own, because CliWrap signals only the direct child: graceful first
+/// (SIGTERM to its whole <see cref="ProcessTree"/>: the process group, daemons that carry the launch's
+/// marker, their descendants), forceful second (SIGKILL to the same tree), and every wait is bounded:
+/// a grandchild that holds the output pipes cannot make a stop hang. Stop, restart and shutdown all end here.
 /// </summary>
 public sealed class RunningProcess : IAsyncDisposable
 {
-    /// <summary>Lines longer than this are delivered in pieces.</summary>
-    internal const int MaxLineLength = 8192;
-
-    private readonly Process _process;
     private readonly TimeProvider _timeProvider;
     private readonly TaskCompletionSource<ProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _pumpsCancellation = new();
+
+    // CliWrap's forceful cancellation: cancelled only on dispose, after the tree was killed, as the last resort
+    // (it kills the direct child's tree and stops reading its pipes).
+    private readonly CancellationTokenSource _abandon = new();
     private int _disposed;
 
+    private Process? _process;
     private ProcessTree _tree = new(0, 0, null);
 
-    private RunningProcess(Process process, ProcessCommand command, string marker, TimeProvider timeProvider)
+    private RunningProcess(ProcessCommand command, string marker, TimeProvider timeProvider)
     {
-        _process = process;
         Command = command;
         Marker = marker;
         _timeProvider = timeProvider;
@@ -46,26 +46,23 @@ public sealed class RunningProcess : IAsyncDisposable
     public bool HasExited => _exited.Task.IsCompleted;
 
     /// <summary>
-    /// Completes when both output pipes reached end of file. A grandchild that inherited the pipes can
-    /// hold this open after <see cref="Exited"/>; wait on it only with a bound.
+    /// Completes when the process has exited and both output pipes reached end of file (never faults).
+    /// A grandchild that inherited the pipes can hold this open after <see cref="Exited"/>; wait on it only with a bound.
     /// </summary>
     public Task OutputCompleted { get; private set; } = Task.CompletedTask;
 
     /// <summary>How long <see cref="StopAsync"/> waits after SIGKILL before giving up.</summary>
     internal static TimeSpan KillWait { get; set; } = TimeSpan.FromSeconds(5);
 
-    internal static RunningProcess Start(Process process, ProcessCommand command, bool leadsProcessGroup, string marker, Action<ProcessOutputLine>? onOutput, TimeProvider timeProvider)
+    /// <summary>Starts <paramref name="command"/> (forking on the calling thread) with stdin closed and its output read line by line.</summary>
+    internal static RunningProcess Start(Command cli, ProcessCommand command, bool leadsProcessGroup, string marker, Action<ProcessOutputLine>? onOutput, TimeProvider timeProvider)
     {
-        var running = new RunningProcess(process, command, marker, timeProvider);
-        process.Exited += (_, _) => running.OnExited();
-        process.Start();
-        running.ProcessId = process.Id;
-        running._tree = new ProcessTree(process.Id, leadsProcessGroup ? process.Id : 0, marker);
-        running.StartTime = timeProvider.GetUtcNow();
-        process.StandardInput.Close();
-        running.OutputCompleted = Task.WhenAll(
-            PumpAsync(process.StandardOutput, false, onOutput, running._pumpsCancellation.Token),
-            PumpAsync(process.StandardError, true, onOutput, running._pumpsCancellation.Token));
+        var running = new RunningProcess(command, marker, timeProvider);
+        var execution = cli
+            .WithStandardOutputPipe(running.OutputTarget(false, onOutput))
+            .WithStandardErrorPipe(running.OutputTarget(true, onOutput))
+            .ExecuteAsync(null, process => running.OnStarted(process, leadsProcessGroup), running._abandon.Token, CancellationToken.None);
+        running.OutputCompleted = execution.Task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return running;
     }
 
@@ -114,19 +111,9 @@ public sealed class RunningProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILLs the process tree at once, without waiting.</summary>
-    public void Kill()
-    {
-        Signal(NativeMethods.SigKill);
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
-        {
-        }
-    }
+    public void Kill() => Signal(NativeMethods.SigKill);
 
-    /// <summary>Kills whatever is left of the tree (bounded) and releases the handles.</summary>
+    /// <summary>Kills whatever is left of the tree (bounded) and stops reading the output.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -145,9 +132,8 @@ public sealed class RunningProcess : IAsyncDisposable
             }
             await _tree.WaitUntilGoneAsync(_timeProvider.GetUtcNow() + KillWait, _timeProvider, NativeMethods.SigKill).ConfigureAwait(false);
         }
-        _pumpsCancellation.Cancel();
-        _pumpsCancellation.Dispose();
-        _process.Dispose();
+        await _abandon.CancelAsync().ConfigureAwait(false);
+        _abandon.Dispose();
     }
 
     private void Signal(int signal)
@@ -160,12 +146,26 @@ public sealed class RunningProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CliWrap's hook, on the launching thread right after the fork and before CliWrap waits for the exit.</summary>
+    private void OnStarted(Process process, bool leadsProcessGroup)
+    {
+        _process = process;
+        ProcessId = process.Id;
+        StartTime = _timeProvider.GetUtcNow();
+        _tree = new ProcessTree(process.Id, leadsProcessGroup ? process.Id : 0, Marker);
+        process.Exited += (_, _) => OnExited();
+        if (process.HasExited)
+        {
+            OnExited();
+        }
+    }
+
     private void OnExited()
     {
         int exitCode;
         try
         {
-            exitCode = _process.ExitCode;
+            exitCode = _process!.ExitCode;
         }
         catch (InvalidOperationException)
         {
@@ -181,58 +181,20 @@ public sealed class RunningProcess : IAsyncDisposable
     internal static ProcessExit DecodeExit(int exitCode, DateTimeOffset time) =>
         exitCode is > 128 and <= 128 + 64 ? new(exitCode, exitCode - 128, time) : new(exitCode, null, time);
 
-    private static async Task PumpAsync(StreamReader reader, bool isStandardError, Action<ProcessOutputLine>? onOutput, CancellationToken cancellationToken)
-    {
-        var buffer = new char[4096];
-        var line = new StringBuilder();
-        try
+    /// <summary>
+    /// CliWrap disposes its process object once the process has exited and both pipes are drained, which
+    /// can come before <see cref="OnExited"/> has read the exit code; the targets stay open until it has.
+    /// </summary>
+    private PipeTarget OutputTarget(bool isStandardError, Action<ProcessOutputLine>? onOutput) =>
+        PipeTarget.Create(async (stream, cancellationToken) =>
         {
-            while (true)
+            try
             {
-                var read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-                for (var i = 0; i < read; i++)
-                {
-                    var c = buffer[i];
-                    if (c == '\n')
-                    {
-                        Emit(line, isStandardError, onOutput);
-                    }
-                    else
-                    {
-                        if (line.Length >= MaxLineLength)
-                        {
-                            Emit(line, isStandardError, onOutput);
-                        }
-                        line.Append(c);
-                    }
-                }
+                await OutputLineReader.ReadAsync(stream, isStandardError, onOutput, cancellationToken).ConfigureAwait(false);
             }
-            if (line.Length > 0)
+            finally
             {
-                Emit(line, isStandardError, onOutput);
+                await _exited.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            reader.Dispose();
-        }
-    }
-
-    private static void Emit(StringBuilder line, bool isStandardError, Action<ProcessOutputLine>? onOutput)
-    {
-        if (line.Length > 0 && line[^1] == '\r')
-        {
-            line.Length--;
-        }
-        var text = line.ToString();
-        line.Clear();
-        onOutput?.Invoke(new ProcessOutputLine(isStandardError, text));
-    }
+        });
 }
