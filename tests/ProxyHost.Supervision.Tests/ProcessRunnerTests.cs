@@ -84,6 +84,19 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Start_ProgramReadsStandardInput_GetsEndOfFileAtOnce()
+    {
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        await using var process = _runner.Start(new ProcessCommand("sh").WithArguments(["-c", "cat; echo end of input"]), lines.Enqueue);
+
+        var exit = await process.Exited.DefaultTimeout();
+        await process.OutputCompleted.DefaultTimeout();
+
+        exit.ExitCode.Should().Be(0);
+        lines.Select(l => l.Text).Should().Equal("end of input");
+    }
+
+    [Fact]
     public async Task Start_WithWorkingDirectory_RunsThere()
     {
         var directory = Directory.CreateTempSubdirectory("proxyhost-test-");

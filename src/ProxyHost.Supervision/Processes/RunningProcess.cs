@@ -54,7 +54,7 @@ public sealed class RunningProcess : IAsyncDisposable
     /// <summary>How long <see cref="StopAsync"/> waits after SIGKILL before giving up.</summary>
     internal static TimeSpan KillWait { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Starts <paramref name="command"/> (forking on the calling thread) with stdin closed and its output read line by line.</summary>
+    /// <summary>Starts <paramref name="cli"/> (forking on the calling thread) with stdin closed and its output read line by line.</summary>
     internal static RunningProcess Start(Command cli, ProcessCommand command, bool leadsProcessGroup, string marker, Action<ProcessOutputLine>? onOutput, TimeProvider timeProvider)
     {
         var running = new RunningProcess(command, marker, timeProvider);
@@ -62,7 +62,8 @@ public sealed class RunningProcess : IAsyncDisposable
             .WithStandardOutputPipe(running.OutputTarget(false, onOutput))
             .WithStandardErrorPipe(running.OutputTarget(true, onOutput))
             .ExecuteAsync(null, process => running.OnStarted(process, leadsProcessGroup), running._abandon.Token, CancellationToken.None);
-        running.OutputCompleted = execution.Task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // Reading the exception marks it observed: a failed read or an abandoned run is no error for the caller.
+        running.OutputCompleted = execution.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return running;
     }
 
