@@ -168,6 +168,10 @@ internal sealed class AddCommand : Command
         var verb = outcome == ServerEditOutcome.Replaced ? "Replaced server '{0}' in" : "Added server '{0}' to";
         await _console.Out.WriteLineAsync(
             string.Format(CultureInfo.InvariantCulture, verb, definition.Name) + $" {editor.Path} (served at <base_url>{definition.Name}/)").ConfigureAwait(false);
+        if (ListenAddressHint.For(definition) is { } hint)
+        {
+            await _console.Error.WriteLineAsync($"proxyhost: {hint}").ConfigureAwait(false);
+        }
         return ExitCodes.Success;
     }
 

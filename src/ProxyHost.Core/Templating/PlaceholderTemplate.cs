@@ -17,8 +17,16 @@ public static class PlaceholderTemplate
     public static IReadOnlyList<string> Validate(string template)
     {
         var problems = new List<string>();
-        Scan(template, null, problems);
+        Scan(template, null, problems, null);
         return problems;
+    }
+
+    /// <summary>Whether <paramref name="template"/> refers to the placeholder <paramref name="name"/> (either spelling).</summary>
+    public static bool Uses(string template, string name)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        Scan(template, null, [], used);
+        return used.Contains(name);
     }
 
     /// <summary>Expands the placeholders; throws <see cref="FormatException"/> for an invalid template.</summary>
@@ -26,11 +34,11 @@ public static class PlaceholderTemplate
     {
         ArgumentNullException.ThrowIfNull(values);
         var problems = new List<string>();
-        var result = Scan(template, values, problems);
+        var result = Scan(template, values, problems, null);
         return problems.Count == 0 ? result : throw new FormatException(problems[0]);
     }
 
-    private static string Scan(string template, TemplateValues? values, List<string> problems)
+    private static string Scan(string template, TemplateValues? values, List<string> problems, HashSet<string>? used)
     {
         if (template.IndexOfAny(['<', '{', '}']) < 0)
         {
@@ -53,6 +61,10 @@ public static class PlaceholderTemplate
             }
             else if (c is '<' or '{' && TryReadName(template, i, c == '<' ? '>' : '}', out var name, out var end))
             {
+                if (Names.Contains(name))
+                {
+                    used?.Add(name);
+                }
                 if (Lookup(name, values) is { } value)
                 {
                     output.Append(value);
