@@ -15,7 +15,7 @@ public sealed class NarviPageTests(ChromiumFixture chromium) : IClassFixture<Chr
 
     public async Task InitializeAsync()
     {
-        var examples = Path.Combine(RepositoryRoot(), "examples");
+        var examples = Path.Combine(RepositoryRoot.Path, "examples");
         _server = new NarviServer("127.0.0.1", 0, monitoringInterval: TimeSpan.FromMilliseconds(200));
         var echo = _server.RegisterService("demo", "echo_service", "NarviEcho.EchoService");
         _server.RegisterApp("echo", echo, resourceRoots: [ResourceRoot.File("index.html", Path.Combine(examples, "narvi-echo", "static", "index.html"))]);
@@ -81,13 +81,4 @@ public sealed class NarviPageTests(ChromiumFixture chromium) : IClassFixture<Chr
 
     private string Url(string path) => new Uri(_server.Address!, "/narvi/" + path).ToString();
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ProxyHost.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("ProxyHost.sln not found above " + AppContext.BaseDirectory);
-    }
 }

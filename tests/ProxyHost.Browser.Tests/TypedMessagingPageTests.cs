@@ -91,13 +91,5 @@ public sealed class TypedMessagingPageTests(ChromiumFixture chromium, ITestOutpu
         await Assertions.Expect(page.Locator("#replies li[data-type=text]").Last).ToHaveTextAsync("text: echo: hello from the browser", new() { Timeout = 30_000 });
     }
 
-    private static string ExampleWebRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ProxyHost.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("ProxyHost.sln not found above " + AppContext.BaseDirectory), "examples", "typed-messaging", "web");
-    }
+    private static string ExampleWebRoot() => RepositoryRoot.Combine("examples", "typed-messaging", "web");
 }
