@@ -28,9 +28,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly CircuitBreakerStateProvider _breakerState = new();
-    private readonly CircuitBreakerManualControl _breakerControl = new();
-    private readonly ResiliencePipeline<RunOutcome> _crashLoopBreaker;
+    private readonly CrashLoopBreaker _crashLoopBreaker;
     private readonly ResiliencePipeline<bool> _readinessPipeline;
     private readonly Task _previousInstanceStopped;
     private ServerProcessSnapshot _snapshot;
@@ -50,7 +48,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         _services = services;
         _logger = services.Logger;
         _previousInstanceStopped = previousInstanceStopped ?? Task.CompletedTask;
-        _crashLoopBreaker = RestartPipelineFactory.CreateCrashLoopBreaker(services.Options, services.TimeProvider, _breakerState, OnCircuitOpened, _breakerControl);
+        _crashLoopBreaker = new CrashLoopBreaker(services.Options, services.TimeProvider, OnCircuitOpened);
         _readinessPipeline = RestartPipelineFactory.CreateReadinessPipeline(definition.Timeout, services.Options, services.TimeProvider);
         _snapshot = services.Notifier.Publish(new ServerProcessSnapshot
         {
@@ -109,7 +107,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         await StopAsync(cancellationToken).ConfigureAwait(false);
         if (Definition.IsManaged)
         {
-            await _breakerControl.CloseAsync(cancellationToken).ConfigureAwait(false);
+            await _crashLoopBreaker.ResetAsync(cancellationToken).ConfigureAwait(false);
             Interlocked.Exchange(ref _quickFailures, 0);
         }
         return await EnsureRunningAsync(cancellationToken).ConfigureAwait(false);
@@ -206,7 +204,7 @@ internal sealed partial class ServerProcessInstance : IAsyncDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(run.StopRequested.Token, _lifetime.Token);
         try
         {
-            if (_quickFailures > 0 && _breakerState.CircuitState != CircuitState.Open)
+            if (_quickFailures > 0 && !_crashLoopBreaker.IsOpen)
             {
                 var delay = RestartPipelineFactory.GetRestartBackoff(_quickFailures, _services.Options);
                 var retryAt = _services.TimeProvider.GetUtcNow() + delay;
