@@ -174,6 +174,30 @@ public sealed class ProxyingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Proxy_UnixSocketBackendRefuses_LogsTheSocketPathNotLocalhost80()
+    {
+        var directory = Directory.CreateTempSubdirectory("proxyhost-test-");
+        try
+        {
+            var socketPath = Path.Combine(directory.FullName, "nobody-listens.sock");
+            var definition = new ServerProcessDefinition { Name = "uds", UnixSocket = UnixSocketSetting.AtPath(socketPath) };
+            var forwardFailed = new LogEventSignal((_, message) => message.Contains("forwarding", StringComparison.Ordinal));
+            await using var host = await TestProxyHost.StartAsync([definition], output: output, logSignal: forwardFailed);
+            using var client = host.CreateClient();
+
+            var response = await client.GetAsync("uds/");
+
+            response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+            var logged = await forwardFailed.Logged.DefaultTimeout();
+            logged.Should().Contain("unix:" + socketPath).And.NotContain("localhost:80");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Proxy_BackendDown_Answers502WithReadablePage()
     {
         int port;

@@ -111,7 +111,7 @@ public sealed partial class ServerActivationStep(
         }
         else if (context.GetForwarderErrorFeature() is { } error && !context.Response.HasStarted)
         {
-            Log.ForwardFailed(logger, name, error.Error, error.Exception?.Message);
+            Log.ForwardFailed(logger, name, server.Endpoint.ToString(), error.Error, Reason(error.Exception));
             await ErrorPage.WriteAsync(context, StatusCodes.Status502BadGateway, "Bad gateway",
                 $"'{name}' did not answer this request ({Describe(error.Error)}). It may have crashed or closed the connection; try again.");
         }
@@ -210,6 +210,11 @@ public sealed partial class ServerActivationStep(
             e.Exit, startingPage.ApiUrl(e.ServerName, "restart"));
     }
 
+    // A failed connect comes wrapped with the URL's host and port, which for a Unix socket is a
+    // meaningless "localhost:80"; the endpoint is logged beside the reason instead.
+    private static string? Reason(Exception? exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError, InnerException: { } cause } ? cause.Message : exception?.Message;
+
     private static string Describe(ForwarderError error) => error switch
     {
         ForwarderError.Request or ForwarderError.RequestCreation => "the connection to it failed",
@@ -220,7 +225,7 @@ public sealed partial class ServerActivationStep(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Server}: forwarding failed ({Error}): {Reason}")]
-        public static partial void ForwardFailed(ILogger logger, string server, ForwarderError error, string? reason);
+        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Server}: forwarding to {Endpoint} failed ({Error}): {Reason}")]
+        public static partial void ForwardFailed(ILogger logger, string server, string endpoint, ForwarderError error, string? reason);
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class RawSocketBridge(
         Socket backend;
         try
         {
-            backend = await RawSocketConnector.ConnectAsync(server.Endpoint, context.RequestAborted).ConfigureAwait(false);
+            backend = await server.Endpoint.ConnectAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (SocketException e)
         {

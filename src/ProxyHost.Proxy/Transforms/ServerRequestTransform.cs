@@ -28,10 +28,7 @@ internal sealed class ServerRequestTransform(string contextPath, bool absoluteUr
 
         var endpoint = activation.Server.Endpoint;
         context.DestinationPrefix = endpoint.HttpOrigin;
-        if (endpoint.UnixSocketPath is { } socketPath)
-        {
-            context.ProxyRequest.Options.Set(EndpointConnector.UnixSocketOption, socketPath);
-        }
+        endpoint.RouteOver(context.ProxyRequest);
 
         string? path = null;
         if (mapPath.Count > 0 && mapPath.TryGetValue(context.Path.Value ?? "/", out var mapped))

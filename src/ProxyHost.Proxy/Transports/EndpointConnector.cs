@@ -1,44 +1,27 @@
-using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using ProxyHost.Supervision.Endpoints;
 
 namespace ProxyHost.Proxy.Transports;
 
 /// <summary>
-/// Opens the backend connection for a forwarded request: loopback TCP, or the Unix socket the request names;
+/// Opens the backend connection for a forwarded request: loopback TCP, or the Unix socket the request was routed over;
 /// either way one that is never reused after a response its backend closes it after.
 /// </summary>
-public static class EndpointConnector
+internal static class EndpointConnector
 {
-    /// <summary>Set on a proxied request to send it over this Unix socket instead of TCP.</summary>
-    public static readonly HttpRequestOptionsKey<string> UnixSocketOption = new("ProxyHost.UnixSocket");
-
     public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        EndPoint endPoint;
-        Socket socket;
-        if (context.InitialRequestMessage.Options.TryGetValue(UnixSocketOption, out var path))
-        {
-            endPoint = new UnixDomainSocketEndPoint(path);
-            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        }
-        else
-        {
-            endPoint = context.DnsEndPoint;
-            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        }
-
-        NewConnectionPacer.Slot? slot = null;
+        var target = ServerEndpoint.ConnectTarget(context);
+        var slot = await NewConnectionPacer.EnterAsync(target.ToString()!, cancellationToken).ConfigureAwait(false);
         try
         {
-            slot = await NewConnectionPacer.EnterAsync(endPoint.ToString()!, cancellationToken).ConfigureAwait(false);
-            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            var socket = await ServerEndpoint.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
             return new PersistentOnlyStream(new NetworkStream(socket, ownsSocket: true), slot);
         }
         catch
         {
-            slot?.Release();
-            socket.Dispose();
+            slot.Release();
             throw;
         }
     }

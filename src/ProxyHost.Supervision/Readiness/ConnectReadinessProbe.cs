@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using ProxyHost.Supervision.Endpoints;
 
@@ -14,13 +13,9 @@ public sealed class ConnectReadinessProbe : IReadinessProbe
         ArgumentNullException.ThrowIfNull(endpoint);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(AttemptTimeout);
-        using var socket = endpoint.IsUnixSocket
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        EndPoint target = endpoint.UnixSocketPath is { } path ? new UnixDomainSocketEndPoint(path) : new IPEndPoint(IPAddress.Loopback, endpoint.Port);
         try
         {
-            await socket.ConnectAsync(target, attempt.Token).ConfigureAwait(false);
+            using var socket = await endpoint.ConnectAsync(attempt.Token).ConfigureAwait(false);
             return true;
         }
         catch (SocketException)

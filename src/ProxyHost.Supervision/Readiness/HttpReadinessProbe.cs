@@ -12,8 +12,6 @@ namespace ProxyHost.Supervision.Readiness;
 /// </summary>
 public sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
 {
-    private static readonly HttpRequestOptionsKey<string> SocketPathKey = new("ProxyHost.UnixSocketPath");
-
     private readonly HttpMessageInvoker _client;
 
     public HttpReadinessProbe()
@@ -49,10 +47,7 @@ public sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
         attempt.CancelAfter(AttemptTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.HttpOrigin + path);
         request.Headers.ConnectionClose = true;
-        if (endpoint.UnixSocketPath is { } socketPath)
-        {
-            request.Options.Set(SocketPathKey, socketPath);
-        }
+        endpoint.RouteOver(request);
         try
         {
             using var response = await _client.SendAsync(request, attempt.Token).ConfigureAwait(false);
@@ -70,21 +65,6 @@ public sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var socket = context.InitialRequestMessage.Options.TryGetValue(SocketPathKey, out var path)
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            EndPoint target = path is not null ? new UnixDomainSocketEndPoint(path) : new DnsEndPoint(context.DnsEndPoint.Host, context.DnsEndPoint.Port);
-            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        new NetworkStream(await ServerEndpoint.ConnectAsync(ServerEndpoint.ConnectTarget(context), cancellationToken).ConfigureAwait(false), ownsSocket: true);
 }

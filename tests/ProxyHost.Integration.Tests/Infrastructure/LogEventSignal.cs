@@ -2,10 +2,16 @@ using Microsoft.Extensions.Logging;
 
 namespace ProxyHost.Integration.Tests.Infrastructure;
 
-/// <summary>Completes when a log message with the given event id is written, so tests wait on the event itself.</summary>
-public sealed class LogEventSignal(int eventId) : ILoggerProvider
+/// <summary>Completes when a matching log message is written, so tests wait on the event itself.</summary>
+public sealed class LogEventSignal(Func<EventId, string, bool> matches) : ILoggerProvider
 {
     private readonly TaskCompletionSource<string> _logged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Waits for the first message with this event id.</summary>
+    public LogEventSignal(int eventId)
+        : this((id, _) => id.Id == eventId)
+    {
+    }
 
     public Task<string> Logged => _logged.Task;
 
@@ -23,12 +29,13 @@ public sealed class LogEventSignal(int eventId) : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == signal.EventId)
+            var message = formatter(state, exception);
+            if (signal.Matches(eventId, message))
             {
-                signal._logged.TrySetResult(formatter(state, exception));
+                signal._logged.TrySetResult(message);
             }
         }
     }
 
-    private int EventId => eventId;
+    private bool Matches(EventId eventId, string message) => matches(eventId, message);
 }
