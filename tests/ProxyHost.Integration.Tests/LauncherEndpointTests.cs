@@ -72,4 +72,28 @@ public sealed class LauncherEndpointTests(ITestOutputHelper output) : IDisposabl
         (await anonymous.GetAsync("server-proxy/icon/a")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await anonymous.GetAsync("server-proxy/servers-info")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
+
+    [Theory]
+    [InlineData("icon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>", "image/svg+xml")]
+    [InlineData("icon.png", "\u0089PNG", "image/png")]
+    [InlineData("icon.weird", "<html><script>alert(1)</script></html>", "application/octet-stream")]
+    public async Task Icon_BothUrls_AnswerTheSameBytesTypeAndSandboxHeaders(string fileName, string content, string expectedType)
+    {
+        var icon = Path.Combine(_directory.FullName, fileName);
+        await File.WriteAllTextAsync(icon, content);
+        await using var host = await TestProxyHost.StartAsync([new() { Name = "tool", Port = 1, LauncherEntry = new() { IconPath = icon } }], output: output);
+        using var client = host.CreateClient();
+
+        var launcherApi = await client.GetAsync("server-proxy/icon/tool");
+        var launcherPage = await client.GetAsync("_/icons/tool");
+
+        foreach (var response in new[] { launcherApi, launcherPage })
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            response.Content.Headers.ContentType!.MediaType.Should().Be(expectedType);
+            response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+            response.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("sandbox").And.Contain("default-src 'none'");
+            (await response.Content.ReadAsByteArrayAsync()).Should().Equal(await File.ReadAllBytesAsync(icon));
+        }
+    }
 }

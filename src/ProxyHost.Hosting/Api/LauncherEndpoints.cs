@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting.Api;
+using ProxyHost.Hosting.Pages;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -22,22 +23,7 @@ public static class LauncherEndpointExtensions
         var baseUrl = endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value.BaseUrl;
         endpoints.MapGet(baseUrl + ServersInfo.Path, (IServerProcessCatalog catalog) =>
             Results.Text(ServersInfo.ToJson(catalog.Current.Servers, baseUrl), "application/json"));
-        endpoints.MapGet(baseUrl + ServersInfo.IconPath + "{name}", (string name, IServerProcessCatalog catalog, HttpContext context) =>
-        {
-            if (catalog.Current.Find(name)?.LauncherEntry.IconPath is not { } iconPath
-                || Path.GetFullPath(iconPath) is var fullPath && !File.Exists(fullPath))
-            {
-                return Results.NotFound();
-            }
-            var contentType = ServersInfo.IconContentType(fullPath);
-            context.Response.Headers.XContentTypeOptions = "nosniff";
-            if (contentType == "image/svg+xml")
-            {
-                // An SVG opened directly is a document; keep any script in it from running under ProxyHost's origin.
-                context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
-            }
-            return Results.File(fullPath, contentType);
-        });
+        endpoints.MapGet(baseUrl + ServersInfo.IconPath + "{name}", ServerIcons.Get);
         return endpoints;
     }
 }

@@ -59,17 +59,4 @@ public static class ServersInfo
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
-
-    /// <summary>The Content-Type of an icon file, from its extension as jupyter-server-proxy guesses it.</summary>
-    public static string IconContentType(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".svg" => "image/svg+xml",
-        ".png" => "image/png",
-        ".jpg" or ".jpeg" => "image/jpeg",
-        ".gif" => "image/gif",
-        ".ico" => "image/x-icon",
-        ".webp" => "image/webp",
-        ".gz" or ".svgz" => "application/gzip",
-        _ => "application/octet-stream",
-    };
 }
