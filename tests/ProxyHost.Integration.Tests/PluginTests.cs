@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ProxyHost.Hosting;
 using ProxyHost.Integration.Tests.Infrastructure;
 using ProxyHost.Security;
 using ProxyHost.Tests;
@@ -30,7 +31,7 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
             File.Copy(Path.Combine(ExamplePluginOutput(), file), Path.Combine(_plugins.FullName, file));
         }
         await File.WriteAllTextAsync(Path.Combine(_plugins.FullName, "broken.dll"), "not an assembly");
-        var warning = new LogEventSignal(400);
+        var warning = new LogEventSignal(HostingEventIds.PluginWarning);
 
         await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
             configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
@@ -49,7 +50,7 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
     {
         await WritePackageAsync();
         await File.WriteAllTextAsync(Path.Combine(_plugins.FullName, "Broken.1.0.0.nupkg"), "not a zip");
-        var warning = new LogEventSignal(400);
+        var warning = new LogEventSignal(HostingEventIds.PluginWarning);
 
         await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
             configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
@@ -68,7 +69,7 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
         try
         {
             await File.WriteAllTextAsync(Path.Combine(planted, "HelloPlugin.dll"), "planted by another user");
-            var warning = new LogEventSignal(400);
+            var warning = new LogEventSignal(HostingEventIds.PluginWarning);
 
             await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
                 configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
@@ -99,7 +100,7 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
         File.Delete(Path.Combine(unpacked, "HelloPlugin.dll"));
         await File.WriteAllTextAsync(Path.Combine(unpacked, "HelloPlugin.dll"), "planted");
         await File.WriteAllTextAsync(Path.Combine(unpacked, "Extra.dll"), "planted dependency");
-        var warning = new LogEventSignal(400);
+        var warning = new LogEventSignal(HostingEventIds.PluginWarning);
         await using var second = await TestProxyHost.StartAsync(output: output, logSignal: warning,
             configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
 

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using FluentAssertions;
 using ProxyHost.Configuration;
+using ProxyHost.Hosting;
 using ProxyHost.Integration.Tests.Infrastructure;
 using ProxyHost.Supervision.Lifecycle;
 using ProxyHost.Tests;
@@ -187,7 +188,7 @@ public sealed class SupervisedServerTests(ITestOutputHelper output)
         {
             var configPath = Path.Combine(directory.FullName, "proxyhost.json");
             await File.WriteAllTextAsync(configPath, Config(("one", 1)));
-            var rejected = new LogEventSignal(102);
+            var rejected = new LogEventSignal(HostingEventIds.ConfigReloadRejected);
             await using var host = await TestProxyHost.StartAsync(configPath: configPath, output: output, logSignal: rejected);
             using var client = host.CreateClient();
             await client.GetStringAsync("one/").DefaultTimeout();

@@ -115,7 +115,7 @@ public sealed class ClientTests : ServerHarness
         gone.ClientId.Should().NotBe(fastId);
         gone.CloseStatus.Should().Be(MessagingCloseStatus.SendQueueFull);
         gone.CloseReason.Should().Be(MessagingCloseStatus.SendQueueFullReason);
-        (await Logs.WaitAsync(8003).DefaultTimeout()).Should().Contain("let 8 messages pile up");
+        (await Logs.WaitAsync(MessagingEventIds.SendQueueFull).DefaultTimeout()).Should().Contain("let 8 messages pile up");
         server.ClientIds.Should().Equal(fastId);
         server.SendMessage("still here").Should().Be(1);
         (await fast.ReceiveTextAsync()).Should().Be("still here");

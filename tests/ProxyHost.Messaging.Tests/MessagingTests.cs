@@ -136,11 +136,11 @@ public sealed class MessagingTests : ServerHarness
         await client.SendAsync(MessageType.Text, "after");
 
         (await client.ReceiveTextAsync()).Should().Be("echo: after");
-        (await Logs.WaitAsync(8002, "(TooShort)").DefaultTimeout()).Should().Contain("32 bytes is not more than the 32-byte header");
-        (await Logs.WaitAsync(8002, "(BadMagic)").DefaultTimeout()).Should().Contain("magic is 7, not 42");
-        (await Logs.WaitAsync(8002, "(UnknownType)").DefaultTimeout()).Should().Contain("type 9 is not 0-5");
-        (await Logs.WaitAsync(8002, "(SizeMismatch)").DefaultTimeout()).Should().Contain("header says 2 payload bytes, 3 follow");
-        await Logs.WaitAsync(8002, "(TextFrame)").DefaultTimeout();
+        (await Logs.WaitAsync(MessagingEventIds.FrameRejected, "(TooShort)").DefaultTimeout()).Should().Contain("32 bytes is not more than the 32-byte header");
+        (await Logs.WaitAsync(MessagingEventIds.FrameRejected, "(BadMagic)").DefaultTimeout()).Should().Contain("magic is 7, not 42");
+        (await Logs.WaitAsync(MessagingEventIds.FrameRejected, "(UnknownType)").DefaultTimeout()).Should().Contain("type 9 is not 0-5");
+        (await Logs.WaitAsync(MessagingEventIds.FrameRejected, "(SizeMismatch)").DefaultTimeout()).Should().Contain("header says 2 payload bytes, 3 follow");
+        await Logs.WaitAsync(MessagingEventIds.FrameRejected, "(TextFrame)").DefaultTimeout();
         server.NumClients.Should().Be(1);
     }
 
@@ -156,7 +156,7 @@ public sealed class MessagingTests : ServerHarness
 
         (await client.ReceiveCloseAsync()).Should().Be(WebSocketCloseStatus.MessageTooBig);
         client.Socket.CloseStatusDescription.Should().Be("message larger than 1024 bytes");
-        (await Logs.WaitAsync(8002, "(TooLarge)").DefaultTimeout()).Should().Contain("max_message_size (1024 bytes)");
+        (await Logs.WaitAsync(MessagingEventIds.FrameRejected, "(TooLarge)").DefaultTimeout()).Should().Contain("max_message_size (1024 bytes)");
     }
 
     [Fact]

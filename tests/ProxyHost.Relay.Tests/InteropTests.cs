@@ -53,12 +53,12 @@ public sealed class InteropTests(ITestOutputHelper output)
         var port = upstream.Address.Port;
         var upstreamUrl = new Uri($"ws://127.0.0.1:{port}/relay/hub?token={RelayTestHost.Token}");
         await using var local = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions { Upstream = upstreamUrl, ReconnectMaxDelay = TimeSpan.FromSeconds(1) })]);
-        await local.Events.WaitAsync(910).DefaultTimeout();
+        await local.Events.WaitAsync(RelayEventIds.UpstreamConnected).DefaultTimeout();
         using var node = NodeInterop.Start("outage.mjs", $"ws://{local.Address.Authority}/relay/docs", $"ws://127.0.0.1:{port}/relay/hub", "outage-room", RelayTestHost.Token);
 
         (await node.ReadLineAsync()).Should().Be("ready");
         await upstream.DisposeAsync();
-        await local.Events.WaitAsync(911).DefaultTimeout();
+        await local.Events.WaitAsync(RelayEventIds.UpstreamLost).DefaultTimeout();
         await node.WriteLineAsync("down");
         (await node.ReadLineAsync()).Should().Be("edited");
         await using var restarted = await RelayTestHost.StartAsync(output, [("hub", upstreamOptions)], port: port);
@@ -67,7 +67,7 @@ public sealed class InteropTests(ITestOutputHelper output)
 
         exitCode.Should().Be(0, stderr);
         stdout.Should().Contain("\"converged\":true");
-        local.Events.Count(910).Should().Be(2, "the local relay reconnected once");
+        local.Events.Count(RelayEventIds.UpstreamConnected).Should().Be(2, "the local relay reconnected once");
     }
 
     [Fact]
@@ -77,12 +77,12 @@ public sealed class InteropTests(ITestOutputHelper output)
         await using var link = new TcpForwarder(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, upstream.Address.Port));
         var upstreamUrl = new Uri($"ws://127.0.0.1:{link.Port}/relay/hub?token={RelayTestHost.Token}");
         await using var local = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions { Upstream = upstreamUrl, ReconnectMaxDelay = TimeSpan.FromSeconds(1) })]);
-        await local.Events.WaitAsync(910).DefaultTimeout();
+        await local.Events.WaitAsync(RelayEventIds.UpstreamConnected).DefaultTimeout();
         using var node = NodeInterop.Start("outage.mjs", $"ws://{local.Address.Authority}/relay/docs", $"ws://{upstream.Address.Authority}/relay/hub", "link-room", RelayTestHost.Token);
 
         (await node.ReadLineAsync()).Should().Be("ready");
         link.Down();
-        await local.Events.WaitAsync(911).DefaultTimeout();
+        await local.Events.WaitAsync(RelayEventIds.UpstreamLost).DefaultTimeout();
         await node.WriteLineAsync("down");
         (await node.ReadLineAsync()).Should().Be("edited");
         link.Up();
@@ -118,7 +118,7 @@ public sealed class InteropTests(ITestOutputHelper output)
         var upstream = await RelayTestHost.StartAsync(output, [("hub", new RelayOptions { AcceptMultiplexed = true })]);
         var upstreamUrl = new Uri($"ws://{upstream.Address.Authority}/relay/hub?token={RelayTestHost.Token}");
         var local = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions { Upstream = upstreamUrl })]);
-        await local.Events.WaitAsync(910).DefaultTimeout();
+        await local.Events.WaitAsync(RelayEventIds.UpstreamConnected).DefaultTimeout();
         return (upstream, local);
     }
 

@@ -237,7 +237,7 @@ internal sealed partial class NarviRequestHandler(AppServiceRegistry registry)
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 710, Level = LogLevel.Error, Message = "Request service {Pattern} failed")]
+        [LoggerMessage(EventId = AppsEventIds.RequestServiceFailed, Level = LogLevel.Error, Message = "Request service {Pattern} failed")]
         public static partial void RequestServiceFailed(ILogger logger, string pattern, Exception exception);
     }
 }

@@ -99,7 +99,7 @@ internal sealed partial class MetricsMonitor : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 720, Level = LogLevel.Error, Message = "A monitoring tick failed")]
+        [LoggerMessage(EventId = AppsEventIds.MonitorTickFailed, Level = LogLevel.Error, Message = "A monitoring tick failed")]
         public static partial void TickFailed(ILogger logger, Exception exception);
     }
 }

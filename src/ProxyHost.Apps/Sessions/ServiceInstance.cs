@@ -351,16 +351,16 @@ internal sealed partial class ServiceInstance
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 700, Level = LogLevel.Error, Message = "{Service}: the constructor failed")]
+        [LoggerMessage(EventId = AppsEventIds.ServiceConstructorFailed, Level = LogLevel.Error, Message = "{Service}: the constructor failed")]
         public static partial void ConstructorFailed(ILogger logger, string service, Exception exception);
 
-        [LoggerMessage(EventId = 701, Level = LogLevel.Error, Message = "{Service}: an event failed")]
+        [LoggerMessage(EventId = AppsEventIds.ServiceWorkFailed, Level = LogLevel.Error, Message = "{Service}: an event failed")]
         public static partial void WorkFailed(ILogger logger, string service, Exception exception);
 
-        [LoggerMessage(EventId = 702, Level = LogLevel.Error, Message = "{Service}: its {Callback} threw")]
+        [LoggerMessage(EventId = AppsEventIds.ServiceCallbackFailed, Level = LogLevel.Error, Message = "{Service}: its {Callback} threw")]
         public static partial void CallbackFailed(ILogger logger, string callback, string service, Exception exception);
 
-        [LoggerMessage(EventId = 703, Level = LogLevel.Debug, Message = "{Service}: closed ({Reason})")]
+        [LoggerMessage(EventId = AppsEventIds.ServiceClosed, Level = LogLevel.Debug, Message = "{Service}: closed ({Reason})")]
         public static partial void Closed(ILogger logger, string service, string reason);
     }
 }

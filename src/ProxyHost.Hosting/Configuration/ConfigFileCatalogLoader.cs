@@ -96,13 +96,13 @@ internal sealed partial class ConfigFileCatalogLoader(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "No config file at {Path}; serving no servers until it is created")]
+        [LoggerMessage(EventId = HostingEventIds.NoConfigFile, Level = LogLevel.Warning, Message = "No config file at {Path}; serving no servers until it is created")]
         public static partial void NoConfigFile(ILogger logger, string path);
 
-        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Reloaded {Path}: {Count} server(s)")]
+        [LoggerMessage(EventId = HostingEventIds.ConfigReloaded, Level = LogLevel.Information, Message = "Reloaded {Path}: {Count} server(s)")]
         public static partial void Reloaded(ILogger logger, string path, int count);
 
-        [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Ignored the change to {Path}; still serving the previous definitions:\n{Errors}")]
+        [LoggerMessage(EventId = HostingEventIds.ConfigReloadRejected, Level = LogLevel.Error, Message = "Ignored the change to {Path}; still serving the previous definitions:\n{Errors}")]
         public static partial void ReloadRejected(ILogger logger, string path, string errors);
     }
 }

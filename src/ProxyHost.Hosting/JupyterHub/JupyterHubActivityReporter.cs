@@ -105,7 +105,7 @@ internal sealed partial class JupyterHubActivityReporter(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Could not report activity to JupyterHub at {Url}: {Reason}; retrying at the next interval")]
+        [LoggerMessage(EventId = HostingEventIds.HubActivityReportFailed, Level = LogLevel.Warning, Message = "Could not report activity to JupyterHub at {Url}: {Reason}; retrying at the next interval")]
         public static partial void ReportFailed(ILogger logger, Uri url, string reason);
     }
 }

@@ -69,7 +69,7 @@ internal sealed partial class PluginWarningLogger(IReadOnlyList<string> warnings
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "{Warning}")]
+        [LoggerMessage(EventId = HostingEventIds.PluginWarning, Level = LogLevel.Warning, Message = "{Warning}")]
         public static partial void PluginWarning(ILogger logger, string warning);
     }
 }

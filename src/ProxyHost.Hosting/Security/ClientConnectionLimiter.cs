@@ -122,10 +122,10 @@ internal sealed partial class ClientConnectionLimiter(int limit, ILogger logger)
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Closed a connection from {Address}: it already has {Limit} authenticated connections open (--max-connections-per-client)")]
+        [LoggerMessage(EventId = HostingEventIds.ConnectionRefused, Level = LogLevel.Warning, Message = "Closed a connection from {Address}: it already has {Limit} authenticated connections open (--max-connections-per-client)")]
         public static partial void Refused(ILogger logger, string address, int limit);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Closed the oldest unauthenticated connection from {Address}: it had {Limit} open that never sent the token (--max-connections-per-client)")]
+        [LoggerMessage(EventId = HostingEventIds.ConnectionEvicted, Level = LogLevel.Warning, Message = "Closed the oldest unauthenticated connection from {Address}: it had {Limit} open that never sent the token (--max-connections-per-client)")]
         public static partial void Evicted(ILogger logger, string address, int limit);
     }
 }

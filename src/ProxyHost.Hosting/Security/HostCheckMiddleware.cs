@@ -54,10 +54,10 @@ internal sealed partial class HostCheckMiddleware(RequestDelegate next, IOptions
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused a request for {Path} under host {Host}; --allow-host admits other hosts")]
+        [LoggerMessage(EventId = HostingEventIds.HostRefused, Level = LogLevel.Warning, Message = "Refused a request for {Path} under host {Host}; --allow-host admits other hosts")]
         public static partial void Refused(ILogger logger, string host, string path);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Refused a request for {Path} with a malformed Host header")]
+        [LoggerMessage(EventId = HostingEventIds.HostMalformed, Level = LogLevel.Warning, Message = "Refused a request for {Path} with a malformed Host header")]
         public static partial void Malformed(ILogger logger, string path);
     }
 }

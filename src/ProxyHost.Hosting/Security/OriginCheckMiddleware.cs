@@ -40,7 +40,7 @@ internal sealed partial class OriginCheckMiddleware(RequestDelegate next, IOptio
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from origin {Origin} (host {Host}); --allow-origin admits other origins")]
+        [LoggerMessage(EventId = HostingEventIds.OriginRefused, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from origin {Origin} (host {Host}); --allow-origin admits other origins")]
         public static partial void Refused(ILogger logger, string method, string path, string origin, string host);
     }
 }

@@ -23,27 +23,27 @@ internal sealed partial class MessagingLog(ILogger logger, string site)
 
     public void Unhandled(string client, MessageType type) => LogUnhandled(logger, site, client, type);
 
-    [LoggerMessage(EventId = 8000, Level = LogLevel.Information, Message = "{Site}: client {Client} connected from {Remote} ({Clients} connected)")]
+    [LoggerMessage(EventId = MessagingEventIds.ClientConnected, Level = LogLevel.Information, Message = "{Site}: client {Client} connected from {Remote} ({Clients} connected)")]
     private static partial void LogConnected(ILogger logger, string site, string client, string? remote, int clients);
 
-    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "{Site}: client {Client} disconnected (close {Status} {Reason}; {Clients} connected)")]
+    [LoggerMessage(EventId = MessagingEventIds.ClientDisconnected, Level = LogLevel.Information, Message = "{Site}: client {Client} disconnected (close {Status} {Reason}; {Clients} connected)")]
     private static partial void LogDisconnected(ILogger logger, string site, string client, int? status, string? reason, int clients);
 
-    [LoggerMessage(EventId = 8002, Level = LogLevel.Warning, Message = "{Site}: frame from client {Client} rejected ({Error}): {Reason}")]
+    [LoggerMessage(EventId = MessagingEventIds.FrameRejected, Level = LogLevel.Warning, Message = "{Site}: frame from client {Client} rejected ({Error}): {Reason}")]
     private static partial void LogFrameRejected(ILogger logger, string site, string client, FrameError error, string reason);
 
-    [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "{Site}: client {Client} let {Capacity} messages pile up unsent; disconnecting it")]
+    [LoggerMessage(EventId = MessagingEventIds.SendQueueFull, Level = LogLevel.Warning, Message = "{Site}: client {Client} let {Capacity} messages pile up unsent; disconnecting it")]
     private static partial void LogSendQueueFull(ILogger logger, string site, string client, int capacity);
 
-    [LoggerMessage(EventId = 8004, Level = LogLevel.Error, Message = "{Site}: a handler failed on a {Type} message from client {Client}")]
+    [LoggerMessage(EventId = MessagingEventIds.HandlerFailed, Level = LogLevel.Error, Message = "{Site}: a handler failed on a {Type} message from client {Client}")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string site, string client, MessageType type);
 
-    [LoggerMessage(EventId = 8005, Level = LogLevel.Debug, Message = "{Site}: saved an upload from client {Client} to {Path} ({Bytes} bytes)")]
+    [LoggerMessage(EventId = MessagingEventIds.UploadSaved, Level = LogLevel.Debug, Message = "{Site}: saved an upload from client {Client} to {Path} ({Bytes} bytes)")]
     private static partial void LogUploadSaved(ILogger logger, string site, string client, string path, int bytes);
 
-    [LoggerMessage(EventId = 8006, Level = LogLevel.Error, Message = "{Site}: could not save an upload from client {Client}")]
+    [LoggerMessage(EventId = MessagingEventIds.UploadFailed, Level = LogLevel.Error, Message = "{Site}: could not save an upload from client {Client}")]
     private static partial void LogUploadFailed(ILogger logger, Exception exception, string site, string client);
 
-    [LoggerMessage(EventId = 8007, Level = LogLevel.Debug, Message = "{Site}: no handler for a {Type} message from client {Client}")]
+    [LoggerMessage(EventId = MessagingEventIds.UnhandledMessage, Level = LogLevel.Debug, Message = "{Site}: no handler for a {Type} message from client {Client}")]
     private static partial void LogUnhandled(ILogger logger, string site, string client, MessageType type);
 }

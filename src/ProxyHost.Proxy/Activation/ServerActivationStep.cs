@@ -225,7 +225,7 @@ public sealed partial class ServerActivationStep(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Server}: forwarding to {Endpoint} failed ({Error}): {Reason}")]
+        [LoggerMessage(EventId = ProxyEventIds.ForwardFailed, Level = LogLevel.Warning, Message = "{Server}: forwarding to {Endpoint} failed ({Error}): {Reason}")]
         public static partial void ForwardFailed(ILogger logger, string server, string endpoint, ForwarderError error, string? reason);
     }
 }

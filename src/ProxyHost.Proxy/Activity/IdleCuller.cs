@@ -104,13 +104,13 @@ public sealed partial class IdleCuller(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Server}: no proxied traffic for {Seconds:0}s; stopping it until the next request")]
+        [LoggerMessage(EventId = ProxyEventIds.StoppingIdleServer, Level = LogLevel.Information, Message = "{Server}: no proxied traffic for {Seconds:0}s; stopping it until the next request")]
         public static partial void StoppingIdleServer(ILogger logger, string server, double seconds);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Server}: stopping the idle server failed: {Reason}")]
+        [LoggerMessage(EventId = ProxyEventIds.IdleStopFailed, Level = LogLevel.Warning, Message = "{Server}: stopping the idle server failed: {Reason}")]
         public static partial void IdleStopFailed(ILogger logger, string server, string reason);
 
-        [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Nothing proxied for {Seconds:0}s; shutting down (--shutdown-no-activity-timeout)")]
+        [LoggerMessage(EventId = ProxyEventIds.ShuttingDownNoActivity, Level = LogLevel.Information, Message = "Nothing proxied for {Seconds:0}s; shutting down (--shutdown-no-activity-timeout)")]
         public static partial void ShuttingDown(ILogger logger, double seconds);
     }
 }

@@ -152,7 +152,7 @@ public sealed partial class ArbitraryPortProxy : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "proxy to {Destination} failed: {Error}")]
+        [LoggerMessage(EventId = ProxyEventIds.ArbitraryPortForwardFailed, Level = LogLevel.Warning, Message = "proxy to {Destination} failed: {Error}")]
         public static partial void ForwardFailed(ILogger logger, string destination, ForwarderError error);
     }
 }

@@ -108,7 +108,7 @@ public sealed partial class StartingPage(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "{Server}: start for the starting page failed: {Reason}")]
+        [LoggerMessage(EventId = ProxyEventIds.BackgroundStartFailed, Level = LogLevel.Debug, Message = "{Server}: start for the starting page failed: {Reason}")]
         public static partial void BackgroundStartFailed(ILogger logger, string server, string reason);
     }
 }

@@ -66,13 +66,13 @@ public sealed partial class RawSocketBridge(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "{Server}: raw socket connect to {Endpoint} failed ({Error})")]
+        [LoggerMessage(EventId = ProxyEventIds.RawSocketConnectFailed, Level = LogLevel.Warning, Message = "{Server}: raw socket connect to {Endpoint} failed ({Error})")]
         public static partial void ConnectFailed(ILogger logger, string server, string endpoint, SocketError error);
 
-        [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "{Server}: bridging a websocket to {Endpoint} (subprotocol {SubProtocol})")]
+        [LoggerMessage(EventId = ProxyEventIds.RawSocketBridging, Level = LogLevel.Debug, Message = "{Server}: bridging a websocket to {Endpoint} (subprotocol {SubProtocol})")]
         public static partial void Bridging(ILogger logger, string server, string endpoint, string subProtocol);
 
-        [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "{Server}: raw socket bridge ended ({End})")]
+        [LoggerMessage(EventId = ProxyEventIds.RawSocketEnded, Level = LogLevel.Debug, Message = "{Server}: raw socket bridge ended ({End})")]
         public static partial void Ended(ILogger logger, string server, RawSocketEnd end);
     }
 }

@@ -24,10 +24,10 @@ internal sealed partial class ProxyConfigChangeLogger(ILogger<ProxyConfigChangeL
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Routes applied: {Count} route(s), revision {Revision}")]
+        [LoggerMessage(EventId = ProxyEventIds.RoutesApplied, Level = LogLevel.Debug, Message = "Routes applied: {Count} route(s), revision {Revision}")]
         public static partial void Applied(ILogger logger, int count, string revision);
 
-        [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "The new routes could not be applied; the previous ones stay in force: {Reason}")]
+        [LoggerMessage(EventId = ProxyEventIds.RoutesRejected, Level = LogLevel.Error, Message = "The new routes could not be applied; the previous ones stay in force: {Reason}")]
         public static partial void Failed(ILogger logger, string reason, Exception exception);
     }
 }

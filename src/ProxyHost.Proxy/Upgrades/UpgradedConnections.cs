@@ -74,7 +74,7 @@ public sealed partial class UpgradedConnections
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "closing {Count} open websocket or upgraded connection(s): ProxyHost is stopping")]
+        [LoggerMessage(EventId = ProxyEventIds.UpgradedConnectionsClosing, Level = LogLevel.Information, Message = "closing {Count} open websocket or upgraded connection(s): ProxyHost is stopping")]
         public static partial void Closing(ILogger logger, int count);
     }
 }

@@ -137,13 +137,13 @@ internal sealed partial class RelayHub
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 900, Level = LogLevel.Debug, Message = "Relay {Relay}: a member joined '{Document}' ({Count} now)")]
+        [LoggerMessage(EventId = RelayEventIds.RoomJoined, Level = LogLevel.Debug, Message = "Relay {Relay}: a member joined '{Document}' ({Count} now)")]
         public static partial void Joined(ILogger logger, string relay, string document, int count);
 
-        [LoggerMessage(EventId = 901, Level = LogLevel.Debug, Message = "Relay {Relay}: a member left '{Document}' ({Count} left)")]
+        [LoggerMessage(EventId = RelayEventIds.RoomLeft, Level = LogLevel.Debug, Message = "Relay {Relay}: a member left '{Document}' ({Count} left)")]
         public static partial void Left(ILogger logger, string relay, string document, int count);
 
-        [LoggerMessage(EventId = 902, Level = LogLevel.Debug, Message = "Relay {Relay}: dropped an upstream frame for '{Document}', which has no local members")]
+        [LoggerMessage(EventId = RelayEventIds.NoRoom, Level = LogLevel.Debug, Message = "Relay {Relay}: dropped an upstream frame for '{Document}', which has no local members")]
         public static partial void NoRoom(ILogger logger, string relay, string document);
     }
 }

@@ -67,13 +67,13 @@ internal sealed partial class ClientSession : IRoomMember
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 920, Level = LogLevel.Warning, Message = "Relay {Relay}: closing a client of '{Document}' that fell behind ({Frames} messages, {Bytes} bytes queued)")]
+        [LoggerMessage(EventId = RelayEventIds.ClientSessionTooSlow, Level = LogLevel.Warning, Message = "Relay {Relay}: closing a client of '{Document}' that fell behind ({Frames} messages, {Bytes} bytes queued)")]
         public static partial void TooSlow(ILogger logger, string relay, string document, int frames, long bytes);
 
-        [LoggerMessage(EventId = 921, Level = LogLevel.Warning, Message = "Relay {Relay}: closing a client of '{Document}': {Reason}")]
+        [LoggerMessage(EventId = RelayEventIds.ClientSessionRejected, Level = LogLevel.Warning, Message = "Relay {Relay}: closing a client of '{Document}': {Reason}")]
         public static partial void Rejected(ILogger logger, string relay, string document, string reason);
 
-        [LoggerMessage(EventId = 922, Level = LogLevel.Debug, Message = "Relay {Relay}: a client of '{Document}' closed ({Status} {Reason})")]
+        [LoggerMessage(EventId = RelayEventIds.ClientSessionClosed, Level = LogLevel.Debug, Message = "Relay {Relay}: a client of '{Document}' closed ({Status} {Reason})")]
         public static partial void Closed(ILogger logger, string relay, string document, WebSocketCloseStatus status, string reason);
     }
 }

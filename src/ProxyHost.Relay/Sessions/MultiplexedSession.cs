@@ -94,16 +94,16 @@ internal sealed partial class MultiplexedSession
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 930, Level = LogLevel.Information, Message = "Relay {Relay}: a multiplexed peer connected")]
+        [LoggerMessage(EventId = RelayEventIds.MultiplexedSessionOpened, Level = LogLevel.Information, Message = "Relay {Relay}: a multiplexed peer connected")]
         public static partial void Opened(ILogger logger, string relay);
 
-        [LoggerMessage(EventId = 931, Level = LogLevel.Warning, Message = "Relay {Relay}: rejected a frame from a multiplexed peer: {Reason}")]
+        [LoggerMessage(EventId = RelayEventIds.MultiplexedSessionRejected, Level = LogLevel.Warning, Message = "Relay {Relay}: rejected a frame from a multiplexed peer: {Reason}")]
         public static partial void Rejected(ILogger logger, string relay, string reason);
 
-        [LoggerMessage(EventId = 932, Level = LogLevel.Information, Message = "Relay {Relay}: a multiplexed peer with {Documents} document(s) closed ({Status} {Reason})")]
+        [LoggerMessage(EventId = RelayEventIds.MultiplexedSessionClosed, Level = LogLevel.Information, Message = "Relay {Relay}: a multiplexed peer with {Documents} document(s) closed ({Status} {Reason})")]
         public static partial void Closed(ILogger logger, string relay, int documents, WebSocketCloseStatus status, string reason);
 
-        [LoggerMessage(EventId = 933, Level = LogLevel.Warning, Message = "Relay {Relay}: closing a multiplexed peer that fell behind ({Frames} frames, {Bytes} bytes queued)")]
+        [LoggerMessage(EventId = RelayEventIds.MultiplexedSessionTooSlow, Level = LogLevel.Warning, Message = "Relay {Relay}: closing a multiplexed peer that fell behind ({Frames} frames, {Bytes} bytes queued)")]
         public static partial void TooSlow(ILogger logger, string relay, int frames, long bytes);
     }
 }

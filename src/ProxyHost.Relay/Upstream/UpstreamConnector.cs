@@ -81,7 +81,7 @@ internal sealed partial class UpstreamConnector(string relay, string instanceId,
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 915, Level = LogLevel.Information, Message = "Relay {Relay}: the upstream asked for credentials (401); retrying once with HTTP Basic")]
+        [LoggerMessage(EventId = RelayEventIds.UpstreamRetryingWithCredentials, Level = LogLevel.Information, Message = "Relay {Relay}: the upstream asked for credentials (401); retrying once with HTTP Basic")]
         public static partial void RetryingWithCredentials(ILogger logger, string relay);
     }
 }

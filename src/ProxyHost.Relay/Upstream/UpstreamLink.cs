@@ -163,19 +163,19 @@ internal sealed partial class UpstreamLink
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 910, Level = LogLevel.Information, Message = "Relay {Relay}: connected to upstream {Upstream}; {Queued} queued frame(s) to flush, {Dropped} dropped while disconnected")]
+        [LoggerMessage(EventId = RelayEventIds.UpstreamConnected, Level = LogLevel.Information, Message = "Relay {Relay}: connected to upstream {Upstream}; {Queued} queued frame(s) to flush, {Dropped} dropped while disconnected")]
         public static partial void Connected(ILogger logger, string relay, string upstream, int queued, int dropped);
 
-        [LoggerMessage(EventId = 911, Level = LogLevel.Warning, Message = "Relay {Relay}: upstream connection ended ({Cause}); reconnecting")]
+        [LoggerMessage(EventId = RelayEventIds.UpstreamLost, Level = LogLevel.Warning, Message = "Relay {Relay}: upstream connection ended ({Cause}); reconnecting")]
         public static partial void Lost(ILogger logger, string relay, string cause);
 
-        [LoggerMessage(EventId = 912, Level = LogLevel.Warning, Message = "Relay {Relay}: rejected a frame from the upstream: {Reason}")]
+        [LoggerMessage(EventId = RelayEventIds.UpstreamBadFrame, Level = LogLevel.Warning, Message = "Relay {Relay}: rejected a frame from the upstream: {Reason}")]
         public static partial void BadFrame(ILogger logger, string relay, string reason);
 
-        [LoggerMessage(EventId = 913, Level = LogLevel.Warning, Message = "Relay {Relay}: the upstream queue is full ({Frames} frames, {Bytes} bytes); dropping frames for it until it drains (the next re-sync recovers them)")]
+        [LoggerMessage(EventId = RelayEventIds.UpstreamQueueFull, Level = LogLevel.Warning, Message = "Relay {Relay}: the upstream queue is full ({Frames} frames, {Bytes} bytes); dropping frames for it until it drains (the next re-sync recovers them)")]
         public static partial void QueueFull(ILogger logger, string relay, int frames, long bytes);
 
-        [LoggerMessage(EventId = 914, Level = LogLevel.Debug, Message = "Relay {Relay}: re-synced {Rooms} room(s) with the upstream")]
+        [LoggerMessage(EventId = RelayEventIds.UpstreamResynced, Level = LogLevel.Debug, Message = "Relay {Relay}: re-synced {Rooms} room(s) with the upstream")]
         public static partial void Resynced(ILogger logger, string relay, int rooms);
     }
 }

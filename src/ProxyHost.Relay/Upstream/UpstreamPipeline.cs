@@ -39,7 +39,7 @@ internal static partial class UpstreamPipeline
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 916, Level = LogLevel.Warning, Message = "Relay {Relay}: upstream connect attempt {Attempt} failed ({Error}); next in {Delay:0.0} s")]
+        [LoggerMessage(EventId = RelayEventIds.UpstreamConnectFailed, Level = LogLevel.Warning, Message = "Relay {Relay}: upstream connect attempt {Attempt} failed ({Error}); next in {Delay:0.0} s")]
         public static partial void ConnectFailed(ILogger logger, string relay, int attempt, string error, double delay);
     }
 }

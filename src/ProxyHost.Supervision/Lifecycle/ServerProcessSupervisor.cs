@@ -273,7 +273,7 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = SupervisionEventIds.CatalogChanged, Level = LogLevel.Debug, Message = "{Server}: definition added")]
+        [LoggerMessage(EventId = SupervisionEventIds.ServerAdded, Level = LogLevel.Debug, Message = "{Server}: definition added")]
         public static partial void ServerAdded(ILogger logger, string server);
 
         [LoggerMessage(EventId = SupervisionEventIds.ServerChanged, Level = LogLevel.Information, Message = "{Server}: definition changed; stopping the old process, the new one starts on the next request")]

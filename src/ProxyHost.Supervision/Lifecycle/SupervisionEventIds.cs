@@ -1,6 +1,6 @@
 namespace ProxyHost.Supervision.Lifecycle;
 
-/// <summary>The one table of supervision log event ids; ids are stable, never reused.</summary>
+/// <summary>The one table of supervision log event ids; ids are stable, never reused (ranges: Supervision 1000-1099, Proxy 2000-2099, Hosting 3000-3099, Apps 700-799, Relay 900-999, Messaging 8000-8099).</summary>
 internal static class SupervisionEventIds
 {
     public const int StateChanged = 1001;
@@ -13,7 +13,7 @@ internal static class SupervisionEventIds
     public const int StopFailed = 1008;
     public const int CrashLoopOpened = 1009;
     public const int BackingOff = 1010;
-    public const int CatalogChanged = 1011;
+    public const int ServerAdded = 1011;
     public const int UnexpectedError = 1012;
     public const int ServerChanged = 1013;
     public const int ServerRemoved = 1014;
