@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting.Security;
-using ProxyHost.Security;
 
 namespace ProxyHost.Hosting;
 
@@ -39,34 +39,9 @@ public static class ProxyHostApplication
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             .AddFilter("Yarp", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = ShutdownTimeouts.RequestDrain);
-        if ((options.SslCertificatePath is null) != (options.SslKeyPath is null))
-        {
-            throw new ArgumentException("SslCertificatePath and SslKeyPath go together: set both PEM files or neither", nameof(options));
-        }
-        var certificate = options.SslCertificatePath is { } certificatePath && options.SslKeyPath is { } keyPath
-            ? PemCertificate.Load(certificatePath, keyPath, "--ssl-cert", "--ssl-key")
-            : null;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ApplyProxyHostLimits(options, certificate));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ApplyProxyHostLimits(kestrel.ApplicationServices.GetRequiredService<IOptions<ProxyHostOptions>>().Value));
 
-        var proxyHost = builder.Services.AddProxyHost(o =>
-        {
-            o.Address = options.Address;
-            o.Port = options.Port;
-            o.BaseUrl = options.BaseUrl;
-            o.Token = options.Token;
-            o.ConfigPath = options.ConfigPath;
-            o.ArbitraryPorts = options.ArbitraryPorts;
-            o.HostAllowlist = options.HostAllowlist;
-            o.HostAllowed = options.HostAllowed;
-            o.ProxyRewriteResponse = options.ProxyRewriteResponse;
-            o.PluginDirectories = options.PluginDirectories;
-            o.AllowedOrigins = options.AllowedOrigins;
-            o.AllowedHosts = options.AllowedHosts;
-            o.MetricsWithoutAuth = options.MetricsWithoutAuth;
-            o.Limits = options.Limits;
-            o.SslCertificatePath = options.SslCertificatePath;
-            o.SslKeyPath = options.SslKeyPath;
-        });
+        var proxyHost = builder.Services.AddProxyHost(options);
         if (options.ConfigPath is not null)
         {
             proxyHost.LoadFromJsonFile(options.ConfigPath, configFileRequired);

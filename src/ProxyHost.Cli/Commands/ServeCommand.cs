@@ -138,6 +138,7 @@ internal sealed class ServeCommand : Command
     {
         var options = ReadOptions(parseResult, out var configRequired, out var tokenFileWarning);
         var hub = ApplyJupyterHub(parseResult, options);
+        ServeOptionFlags.Validate(options);
         var logLevel = parseResult.GetValue(_logLevel);
         var shutdownAfter = parseResult.GetValue(_shutdownNoActivityTimeout) switch
         {
@@ -228,7 +229,6 @@ internal sealed class ServeCommand : Command
             }
         }
 
-        var (sslCert, sslKey) = ReadTls(parseResult);
         var configOption = parseResult.GetValue(_config);
         configRequired = configOption is not null || Environment.GetEnvironmentVariable(ConfigPathOption.EnvironmentVariable) is { Length: > 0 };
         return new ProxyHostOptions
@@ -240,12 +240,12 @@ internal sealed class ServeCommand : Command
             ConfigPath = ConfigPathOption.Resolve(configOption),
             ArbitraryPorts = !parseResult.GetValue(_noArbitraryPorts),
             PluginDirectories = parseResult.GetValue(_plugins) ?? [],
-            AllowedOrigins = ReadPatterns(parseResult, _allowOrigin, OriginPatterns.Validate),
-            AllowedHosts = ReadPatterns(parseResult, _allowHost, HostPatterns.Validate),
+            AllowedOrigins = parseResult.GetValue(_allowOrigin) ?? [],
+            AllowedHosts = parseResult.GetValue(_allowHost) ?? [],
             MetricsWithoutAuth = parseResult.GetValue(_metricsNoAuth),
-            Limits = new ProxyHostLimits { MaxConnectionsPerClient = ReadMaxConnections(parseResult) },
-            SslCertificatePath = sslCert,
-            SslKeyPath = sslKey,
+            Limits = new ProxyHostLimits { MaxConnectionsPerClient = parseResult.GetValue(_maxConnectionsPerClient) ?? new ProxyHostLimits().MaxConnectionsPerClient },
+            SslCertificatePath = parseResult.GetValue(_sslCert) is { } certificate ? Path.GetFullPath(certificate) : null,
+            SslKeyPath = parseResult.GetValue(_sslKey) is { } key ? Path.GetFullPath(key) : null,
         };
     }
 
@@ -263,49 +263,8 @@ internal sealed class ServeCommand : Command
         return TokenFile.Read(path, out tokenFileWarning);
     }
 
-    /// <summary>The values of a repeatable pattern option, each checked; the first invalid one is a usage error naming the option.</summary>
-    private static string[] ReadPatterns(ParseResult parseResult, Option<string[]> option, Func<string, string?> validate)
-    {
-        var patterns = parseResult.GetValue(option) ?? [];
-        foreach (var pattern in patterns)
-        {
-            if (validate(pattern) is { } problem)
-            {
-                throw new CliUsageException($"{option.Name}: {problem}");
-            }
-        }
-        return patterns;
-    }
 
-    private int ReadMaxConnections(ParseResult parseResult) => parseResult.GetValue(_maxConnectionsPerClient) switch
-    {
-        null => new ProxyHostLimits().MaxConnectionsPerClient,
-        >= 0 and var count => count,
-        var count => throw new CliUsageException($"--max-connections-per-client: {count} is not a count of 0 (no limit) or more"),
-    };
 
-    /// <summary>Both PEM files or neither; checked here so a bad file is one line naming the option, before anything starts.</summary>
-    private (string? Certificate, string? Key) ReadTls(ParseResult parseResult)
-    {
-        var (certificate, key) = (parseResult.GetValue(_sslCert), parseResult.GetValue(_sslKey));
-        if (certificate is null && key is null)
-        {
-            return (null, null);
-        }
-        if (certificate is null || key is null)
-        {
-            throw new CliUsageException(certificate is null ? "--ssl-key needs --ssl-cert (the PEM certificate)" : "--ssl-cert needs --ssl-key (the PEM private key)");
-        }
-        try
-        {
-            PemCertificate.Load(certificate, key, "--ssl-cert", "--ssl-key").Dispose();
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliUsageException(e.Message);
-        }
-        return (Path.GetFullPath(certificate), Path.GetFullPath(key));
-    }
 
     /// <summary>
     /// Under JupyterHub (its variables set), the base URL, address and port come from the spawner unless

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
@@ -12,7 +13,8 @@ public static class ProxyHostServiceCollectionExtensions
     public static IProxyHostBuilder AddProxyHost(this IServiceCollection services, Action<ProxyHostOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var optionsBuilder = services.AddOptions<ProxyHostOptions>();
+        var optionsBuilder = services.AddOptions<ProxyHostOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyHostOptions>, ProxyHostOptionsValidator>());
         if (configure is not null)
         {
             optionsBuilder.Configure(configure);
@@ -34,6 +36,19 @@ public static class ProxyHostServiceCollectionExtensions
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProxyHost.Hosting.Security.TokenAuthorizationResultHandler>();
         WithoutDataProtectionWarmUp(services);
         return new ProxyHostBuilder(services);
+    }
+
+    /// <summary>Adds ProxyHost with <paramref name="options"/> as its <see cref="ProxyHostOptions"/>, validated when the host starts.</summary>
+    public static IProxyHostBuilder AddProxyHost(this IServiceCollection services, ProxyHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton<IOptionsFactory<ProxyHostOptions>>(sp => new GivenOptionsFactory<ProxyHostOptions>(
+            options,
+            sp.GetServices<IConfigureOptions<ProxyHostOptions>>(),
+            sp.GetServices<IPostConfigureOptions<ProxyHostOptions>>(),
+            sp.GetServices<IValidateOptions<ProxyHostOptions>>()));
+        return services.AddProxyHost();
     }
 
     /// <summary>

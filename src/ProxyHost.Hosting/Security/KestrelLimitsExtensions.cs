@@ -1,9 +1,9 @@
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
+using ProxyHost.Security;
 
 namespace ProxyHost.Hosting.Security;
 
@@ -14,9 +14,13 @@ namespace ProxyHost.Hosting.Security;
 /// </summary>
 internal static class KestrelLimitsExtensions
 {
-    public static void ApplyProxyHostLimits(this KestrelServerOptions kestrel, ProxyHostOptions options, X509Certificate2? certificate)
+    public static void ApplyProxyHostLimits(this KestrelServerOptions kestrel, ProxyHostOptions options)
     {
         var limits = options.Limits;
+        // The options were validated at start-up, so a configured pair loads.
+        var certificate = options is { SslCertificatePath: { } certificatePath, SslKeyPath: { } keyPath }
+            ? PemCertificate.Load(certificatePath, keyPath, nameof(options.SslCertificatePath), nameof(options.SslKeyPath))
+            : null;
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
         kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
