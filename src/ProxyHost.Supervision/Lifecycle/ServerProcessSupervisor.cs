@@ -66,7 +66,9 @@ public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, 
             timeProvider,
             new RunJournal(options.Value.RunRecordsDirectory, _logger),
             loggerFactory.CreateLogger(typeof(ServerProcessInstance).FullName!));
-        Reconcile();
+        // Subscribe, then reconcile once: a reconcile reads the catalog as it is at that moment, so a change
+        // that lands before it is included and any later one calls it again. Reconciling before subscribing
+        // as well would add nothing.
         _catalogSubscription = ChangeToken.OnChange(_catalog.GetChangeToken, Reconcile);
         Reconcile();
     }

@@ -24,4 +24,5 @@ internal static class SupervisionEventIds
     public const int RunRecordIgnored = 1019;
     public const int ChildSubreaper = 1020;
     public const int CrashCleanupFailed = 1021;
+    public const int UnexpectedTransition = 1022;
 }

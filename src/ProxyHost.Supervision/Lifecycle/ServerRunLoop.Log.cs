@@ -2,13 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ProxyHost.Supervision.Lifecycle;
 
-internal sealed partial class ServerProcessInstance
+internal sealed partial class ServerRunLoop
 {
     private static partial class Log
     {
-        [LoggerMessage(EventId = SupervisionEventIds.StateChanged, Level = LogLevel.Debug, Message = "{Server}: {Previous} → {Current}")]
-        public static partial void StateChanged(ILogger logger, string server, ServerProcessState previous, ServerProcessState current);
-
         [LoggerMessage(EventId = SupervisionEventIds.ProcessStarted, Level = LogLevel.Information, Message = "{Server}: started process {ProcessId}: {Command}")]
         public static partial void ProcessStarted(ILogger logger, string server, int processId, string command);
 
