@@ -3,7 +3,7 @@ using ProxyHost.Supervision.Lifecycle;
 namespace ProxyHost.Proxy.Activation;
 
 /// <summary>Set on a request once its server is ready; forwarding transforms read the endpoint from it.</summary>
-public interface IServerActivationFeature
+internal interface IServerActivationFeature
 {
     ActiveServer Server { get; }
 }

@@ -20,7 +20,7 @@ namespace ProxyHost.Proxy.Activation;
 /// output tail when it cannot, and turns a failed forward into a readable 502. Websockets to a
 /// <c>raw_socket_proxy</c> server go to the <see cref="RawSocketBridge"/> instead of YARP.
 /// </summary>
-public sealed partial class ServerActivationStep(
+internal sealed partial class ServerActivationStep(
     IServerProcessSupervisor supervisor,
     IServerProcessCatalog catalog,
     RawSocketBridge rawSocketBridge,

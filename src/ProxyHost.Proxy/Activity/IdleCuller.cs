@@ -11,7 +11,7 @@ namespace ProxyHost.Proxy.Activity;
 /// again lazily), and stops the host when nothing at all was proxied for
 /// <see cref="ActivityOptions.ShutdownNoActivityTimeout"/>. Open requests and connections keep a server busy.
 /// </summary>
-public sealed partial class IdleCuller(
+internal sealed partial class IdleCuller(
     ServerActivityTracker tracker,
     IServerProcessSupervisor supervisor,
     IServerProcessCatalog catalog,

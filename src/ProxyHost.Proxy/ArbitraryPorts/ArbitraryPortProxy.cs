@@ -18,7 +18,7 @@ namespace ProxyHost.Proxy.ArbitraryPorts;
 /// host allowlist (403, host HTML-escaped), and forwards HTTP and websockets with YARP's
 /// <see cref="IHttpForwarder"/> through one reused client, shaping the request like a named server's.
 /// </summary>
-public sealed partial class ArbitraryPortProxy : IDisposable
+internal sealed partial class ArbitraryPortProxy : IDisposable
 {
     private readonly IHttpForwarder _forwarder;
     private readonly IOptions<ProxyHostOptions> _options;

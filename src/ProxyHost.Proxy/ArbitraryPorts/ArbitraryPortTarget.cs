@@ -14,7 +14,7 @@ namespace ProxyHost.Proxy.ArbitraryPorts;
 /// <param name="HostGiven">True for the <c>&lt;host&gt;:&lt;port&gt;</c> forms, which the allowlist gates.</param>
 /// <param name="Prefix">The public path up to the port, e.g. <c>/base/proxy/absolute/8000</c>.</param>
 /// <param name="ContextPath">The context path sent to the backend and used for Location rewriting.</param>
-public sealed record ArbitraryPortTarget(string Host, int Port, bool Absolute, bool HostGiven, string Prefix, string ContextPath)
+internal sealed record ArbitraryPortTarget(string Host, int Port, bool Absolute, bool HostGiven, string Prefix, string ContextPath)
 {
     /// <summary>Parses <paramref name="afterProxy"/>, the raw path after <c>&lt;base_url&gt;proxy/</c>; null when it breaks the grammar.</summary>
     public static ArbitraryPortTarget? Parse(string baseUrl, string afterProxy)

@@ -1,7 +1,7 @@
 namespace ProxyHost.Proxy.ArbitraryPorts;
 
 /// <summary>The config file's <c>host_allowlist</c>, swapped whole whenever the file is (re)loaded.</summary>
-public sealed class HostAllowlistSource
+internal sealed class HostAllowlistSource
 {
     private volatile IReadOnlyList<string>? _fromConfigFile;
 

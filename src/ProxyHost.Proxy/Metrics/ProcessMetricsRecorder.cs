@@ -4,7 +4,7 @@ using ProxyHost.Supervision.Lifecycle;
 namespace ProxyHost.Proxy.Metrics;
 
 /// <summary>Turns the supervisor's snapshot stream into process starts, restarts, failures and time-to-ready.</summary>
-public sealed class ProcessMetricsRecorder(IServerProcessSupervisor supervisor, ProxyHostMetrics metrics) : BackgroundService
+internal sealed class ProcessMetricsRecorder(IServerProcessSupervisor supervisor, ProxyHostMetrics metrics) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -13,7 +13,7 @@ namespace ProxyHost.Proxy.Metrics;
 /// counts its body bytes both ways and its status class, and counts open websockets. It wraps
 /// activation, so starting pages and 503s count too.
 /// </summary>
-public sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTelemetryStep> logger)
+internal sealed class ProxyTelemetryStep(ProxyHostMetrics metrics, ILogger<ProxyTelemetryStep> logger)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {

@@ -13,7 +13,7 @@ namespace ProxyHost.Proxy.Pages;
 /// terminal controls and bidirectional overrides first: HTML encoding leaves a U+202E as it is, and a
 /// terminal running curl obeys an ESC sequence in the plain-text variant.
 /// </summary>
-public static class ErrorPage
+internal static class ErrorPage
 {
     /// <param name="exit">How the process ended, shown as its exit code.</param>
     /// <param name="restartUrl">The API URL of a restart; the HTML page then has a Restart button.</param>

@@ -1,7 +1,7 @@
 namespace ProxyHost.Proxy.Pages;
 
 /// <summary>The inline stylesheet and script shared by ProxyHost's pages (no external assets).</summary>
-public static class PageStyles
+internal static class PageStyles
 {
     /// <summary>Base look: system fonts, light/dark, readable widths.</summary>
     public const string Css =

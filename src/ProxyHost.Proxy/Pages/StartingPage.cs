@@ -14,7 +14,7 @@ namespace ProxyHost.Proxy.Pages;
 /// the background, shows the elapsed time and the output as it arrives (from the API's event streams),
 /// and reloads into the server the moment it is ready, or shows the failure with a Restart button.
 /// </summary>
-public sealed partial class StartingPage(
+internal sealed partial class StartingPage(
     IServerProcessSupervisor supervisor, IOptions<ProxyHostOptions> options, TimeProvider timeProvider, ILogger<StartingPage> logger)
 {
     /// <summary>True for a browser's page load of a managed server that is not running and not failed.</summary>

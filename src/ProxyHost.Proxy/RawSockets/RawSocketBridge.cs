@@ -16,7 +16,7 @@ namespace ProxyHost.Proxy.RawSockets;
 /// server's TCP port or Unix socket first, so a refused backend answers 502 instead of a 101 that
 /// closes at once, then accepts the websocket and copies bytes both ways until either side ends.
 /// </summary>
-public sealed partial class RawSocketBridge(
+internal sealed partial class RawSocketBridge(
     IServerActivitySink activity, TimeProvider time, IHostApplicationLifetime lifetime, IOptions<ProxyHostOptions> options, ILogger<RawSocketBridge> logger)
 {
     /// <summary>Bridges an authenticated websocket request to the ready server; the caller has checked it is a websocket request.</summary>

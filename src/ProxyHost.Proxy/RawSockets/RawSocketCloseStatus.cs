@@ -6,7 +6,7 @@ namespace ProxyHost.Proxy.RawSockets;
 /// The close frames a raw-socket bridge sends when it, not the client, ends the websocket. A close
 /// the client starts is answered with the client's own code, and the backend sees end-of-stream.
 /// </summary>
-public static class RawSocketCloseStatus
+internal static class RawSocketCloseStatus
 {
     /// <summary>1000: the backend closed its end of the stream (end-of-stream read).</summary>
     public const WebSocketCloseStatus BackendClosed = WebSocketCloseStatus.NormalClosure;

@@ -1,7 +1,7 @@
 namespace ProxyHost.Proxy.RawSockets;
 
 /// <summary>How stream bytes travel in websocket messages, chosen by websockify-style subprotocol.</summary>
-public enum RawSocketEncoding
+internal enum RawSocketEncoding
 {
     /// <summary>Binary messages carry the bytes as they are (subprotocol <c>binary</c>, or none).</summary>
     Binary,
@@ -11,7 +11,7 @@ public enum RawSocketEncoding
 }
 
 /// <summary>Picks the subprotocol a raw-socket bridge answers with, websockify's way.</summary>
-public static class RawSocketSubProtocol
+internal static class RawSocketSubProtocol
 {
     public const string Binary = "binary";
 

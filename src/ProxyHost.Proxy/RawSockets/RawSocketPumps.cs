@@ -146,7 +146,7 @@ internal static class RawSocketPumps
         }
     }
 
-    public enum ClientEnd
+    internal enum ClientEnd
     {
         Closed,
         Gone,
@@ -154,7 +154,7 @@ internal static class RawSocketPumps
         MessageTooBig,
     }
 
-    public enum BackendEnd
+    internal enum BackendEnd
     {
         Closed,
         Failed,

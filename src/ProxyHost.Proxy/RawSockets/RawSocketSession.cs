@@ -4,7 +4,7 @@ using System.Net.WebSockets;
 namespace ProxyHost.Proxy.RawSockets;
 
 /// <summary>How a bridged connection ended, for the log.</summary>
-public enum RawSocketEnd
+internal enum RawSocketEnd
 {
     ClientClosed,
     ClientGone,

@@ -1,7 +1,7 @@
 namespace ProxyHost.Proxy.Routing;
 
 /// <summary>Keys ProxyHost puts in YARP route and cluster metadata.</summary>
-public static class ProxyMetadata
+internal static class ProxyMetadata
 {
     /// <summary>The server-process name a route or cluster belongs to.</summary>
     public const string ServerName = "ProxyHost.Server";

@@ -10,7 +10,7 @@ namespace ProxyHost.Proxy.Routing;
 /// Feeds YARP one route and cluster per server definition. YARP re-reads it when the catalog's change
 /// token fires, so editing the config adds, changes or removes routes live.
 /// </summary>
-public sealed class ServerProcessProxyConfigProvider(IServerProcessCatalog catalog, IOptions<ProxyHostOptions> options)
+internal sealed class ServerProcessProxyConfigProvider(IServerProcessCatalog catalog, IOptions<ProxyHostOptions> options)
     : IProxyConfigProvider
 {
     private ProxyConfigSnapshot? _cached;

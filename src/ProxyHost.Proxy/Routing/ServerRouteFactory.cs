@@ -6,7 +6,7 @@ using Yarp.ReverseProxy.Transforms;
 namespace ProxyHost.Proxy.Routing;
 
 /// <summary>Builds the YARP route and cluster that serve one server under <c>&lt;base_url&gt;&lt;name&gt;/</c>.</summary>
-public static class ServerRouteFactory
+internal static class ServerRouteFactory
 {
     /// <summary>
     /// Stands in for the backend address until a request is activated: the real port or socket is

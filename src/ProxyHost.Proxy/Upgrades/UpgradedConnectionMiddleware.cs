@@ -9,7 +9,7 @@ namespace ProxyHost.Proxy.Upgrades;
 /// that can close it with 1001 at a frame boundary. Runs after the websocket middleware, which has already
 /// taken the unwrapped features for ProxyHost's own websocket endpoints (they send their own 1001).
 /// </summary>
-public sealed class UpgradedConnectionMiddleware(RequestDelegate next, UpgradedConnections connections)
+internal sealed class UpgradedConnectionMiddleware(RequestDelegate next, UpgradedConnections connections)
 {
     public async Task InvokeAsync(HttpContext context)
     {

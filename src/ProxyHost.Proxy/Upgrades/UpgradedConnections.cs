@@ -10,7 +10,7 @@ namespace ProxyHost.Proxy.Upgrades;
 /// never ends by itself, and one open terminal or kernel websocket used to hold the whole shutdown until
 /// the process was killed, before any server process was stopped.
 /// </summary>
-public sealed partial class UpgradedConnections
+internal sealed partial class UpgradedConnections
 {
     /// <summary>How long a connection gets, from the moment ProxyHost starts stopping, to finish its close handshake before it is aborted.</summary>
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);

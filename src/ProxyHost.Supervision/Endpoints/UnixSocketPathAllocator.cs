@@ -15,7 +15,7 @@ namespace ProxyHost.Supervision.Endpoints;
 /// There is deliberately no fallback to the shared temp folder: a predictable folder there is what another user
 /// could take first.
 /// </remarks>
-public class UnixSocketPathAllocator
+internal sealed class UnixSocketPathAllocator
 {
     /// <summary>The longest socket path Linux accepts: <c>sun_path</c> is 108 bytes with the terminating NUL.</summary>
     public const int MaxSocketPathBytes = 107;
@@ -36,7 +36,7 @@ public class UnixSocketPathAllocator
 
     /// <summary>Creates the directory; dispose the result to delete it again.</summary>
     /// <exception cref="PrivateStateException">The state folder is not private, or too deep for a socket path.</exception>
-    public virtual UnixSocketDirectory Allocate(string serverName)
+    public UnixSocketDirectory Allocate(string serverName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serverName);
         var root = _root();
@@ -62,7 +62,7 @@ public class UnixSocketPathAllocator
 }
 
 /// <summary>A private socket directory; disposing deletes it with everything in it.</summary>
-public sealed class UnixSocketDirectory : IDisposable
+internal sealed class UnixSocketDirectory : IDisposable
 {
     internal UnixSocketDirectory(string directoryPath, string socketPath) => (DirectoryPath, SocketPath) = (directoryPath, socketPath);
 

@@ -19,7 +19,7 @@ namespace ProxyHost.Supervision.Lifecycle;
 /// one is stopped and replaced (it starts again on the next request). On host stop or dispose every
 /// process tree is stopped in parallel, bounded by the grace period plus a kill allowance.
 /// </summary>
-public sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, IHostedLifecycleService, IAsyncDisposable
+internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor, IHostedLifecycleService, IAsyncDisposable
 {
     private readonly IServerProcessCatalog _catalog;
     private readonly InstanceServices _services;

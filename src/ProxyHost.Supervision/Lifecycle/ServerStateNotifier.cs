@@ -7,7 +7,7 @@ namespace ProxyHost.Supervision.Lifecycle;
 /// Holds the latest snapshot of every server and pushes each new one to watchers. Each watcher has a
 /// bounded queue; a watcher that falls behind loses its oldest queued snapshots, never the newest.
 /// </summary>
-public sealed class ServerStateNotifier
+internal sealed class ServerStateNotifier
 {
     /// <summary>Snapshots queued per watcher before the oldest are dropped.</summary>
     public const int WatcherCapacity = 1024;

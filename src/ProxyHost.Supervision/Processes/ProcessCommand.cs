@@ -7,7 +7,7 @@ namespace ProxyHost.Supervision.Processes;
 /// environment changes on top of the inherited environment, and a working directory. Every
 /// <c>With*</c> method returns a new instance.
 /// </summary>
-public sealed class ProcessCommand
+internal sealed class ProcessCommand
 {
     private ProcessCommand(
         string targetFilePath,

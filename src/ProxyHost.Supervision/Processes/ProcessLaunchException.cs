@@ -1,7 +1,7 @@
 namespace ProxyHost.Supervision.Processes;
 
 /// <summary>A process could not be launched; the message names the command and the likely cause.</summary>
-public sealed class ProcessLaunchException : Exception
+internal sealed class ProcessLaunchException : Exception
 {
     public ProcessLaunchException(string command, string message, Exception? inner = null)
         : base(message, inner)

@@ -13,7 +13,7 @@ namespace ProxyHost.Supervision.Processes;
 /// inherited by the server's own children; the run records clean those up at the next start).
 /// Children inherit ProxyHost's environment without its secrets (<see cref="ChildEnvironment"/>).
 /// </summary>
-public sealed class ProcessRunner
+internal sealed class ProcessRunner
 {
     internal const string SetsidPath = "/usr/bin/setsid";
     internal const string SetprivPath = "/usr/bin/setpriv";

@@ -11,7 +11,7 @@ namespace ProxyHost.Supervision.Processes;
 /// marker, their descendants), forceful second (SIGKILL to the same tree), and every wait is bounded:
 /// a grandchild that holds the output pipes cannot make a stop hang. Stop, restart and shutdown all end here.
 /// </summary>
-public sealed class RunningProcess : IAsyncDisposable
+internal sealed class RunningProcess : IAsyncDisposable
 {
     private readonly TimeProvider _timeProvider;
     private readonly TaskCompletionSource<ProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -4,7 +4,7 @@ using ProxyHost.Supervision.Endpoints;
 namespace ProxyHost.Supervision.Readiness;
 
 /// <summary>Ready when a plain TCP or Unix-socket connect succeeds; for raw-socket servers that speak no HTTP.</summary>
-public sealed class ConnectReadinessProbe : IReadinessProbe
+internal sealed class ConnectReadinessProbe : IReadinessProbe
 {
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

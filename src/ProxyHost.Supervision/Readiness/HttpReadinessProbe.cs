@@ -10,7 +10,7 @@ namespace ProxyHost.Supervision.Readiness;
 /// means ready, a connection error means not yet. Redirects are not followed. A server's
 /// <c>ready_check_path</c> and <c>ready_status</c> change the path and which statuses count.
 /// </summary>
-public sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
+internal sealed class HttpReadinessProbe : IReadinessProbe, IDisposable
 {
     private readonly HttpMessageInvoker _client;
 

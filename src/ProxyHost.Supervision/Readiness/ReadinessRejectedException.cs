@@ -4,4 +4,4 @@ namespace ProxyHost.Supervision.Readiness;
 /// A probe's verdict that waiting longer cannot make the server ready (another process answers in its
 /// place); the readiness wait ends at once with <see cref="Exception.Message"/> as the reason.
 /// </summary>
-public sealed class ReadinessRejectedException(string message) : Exception(message);
+internal sealed class ReadinessRejectedException(string message) : Exception(message);

@@ -8,7 +8,7 @@ using ProxyHost.Supervision.Readiness;
 namespace ProxyHost.Supervision.Restarts;
 
 /// <summary>How one whole run (start, ready, exit) of a server ended; the crash-loop breaker's execution result.</summary>
-public enum RunOutcome
+internal enum RunOutcome
 {
     /// <summary>Launch failed, readiness timed out, or it exited before it was ready.</summary>
     FailedToStart,
@@ -24,7 +24,7 @@ public enum RunOutcome
 }
 
 /// <summary>The named Polly pipelines of supervision, each with its time budget stated.</summary>
-public static class RestartPipelineFactory
+internal static class RestartPipelineFactory
 {
     /// <summary>
     /// Readiness wait. Budget: exactly <paramref name="timeout"/> (the definition's <c>timeout</c>) for all
