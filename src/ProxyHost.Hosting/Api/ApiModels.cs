@@ -109,4 +109,4 @@ public sealed record ApiError(string Error, ServerInfo? Server = null);
 [JsonSerializable(typeof(LogLineInfo))]
 [JsonSerializable(typeof(LogResponse))]
 [JsonSerializable(typeof(ApiError))]
-public sealed partial class ApiJsonContext : JsonSerializerContext;
+internal sealed partial class ApiJsonContext : JsonSerializerContext;
