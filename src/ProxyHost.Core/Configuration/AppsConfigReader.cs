@@ -75,7 +75,7 @@ internal static class AppsConfigReader
         {
             return true;
         }
-        errors.Add(at, $"expected {what}, got {ProxyHostConfigReader.Describe(element)}");
+        errors.Add(at, $"expected {what}, got {JsonValueReader.Describe(element)}");
         return false;
     }
 
@@ -98,7 +98,7 @@ internal static class AppsConfigReader
             }
             if (list.ValueKind != JsonValueKind.Array)
             {
-                errors.Add($"{at}.{key}", $"expected a list, got {ProxyHostConfigReader.Describe(list)}");
+                errors.Add($"{at}.{key}", $"expected a list, got {JsonValueReader.Describe(list)}");
                 return result;
             }
             var index = 0;
@@ -196,26 +196,15 @@ internal static class AppsConfigReader
             {
                 return value;
             }
-            errors.Add(at, $"expected {what} (a non-empty string), got {ProxyHostConfigReader.Describe(e)}");
+            errors.Add(at, $"expected {what} (a non-empty string), got {JsonValueReader.Describe(e)}");
             return null;
         }
 
         public string? OptionalString(JsonElement parent, string at, string key) =>
             parent.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null ? String(value, $"{at}.{key}", key) : null;
 
-        public bool Bool(JsonElement parent, string at, string key, bool fallback)
-        {
-            if (!parent.TryGetProperty(key, out var value))
-            {
-                return fallback;
-            }
-            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            {
-                return value.GetBoolean();
-            }
-            errors.Add($"{at}.{key}", $"expected true or false, got {ProxyHostConfigReader.Describe(value)}");
-            return fallback;
-        }
+        public bool Bool(JsonElement parent, string at, string key, bool fallback) =>
+            parent.TryGetProperty(key, out var value) ? JsonValueReader.Bool(value, $"{at}.{key}", errors, fallback) : fallback;
 
         public TimeSpan? Seconds(JsonElement parent, string at, string key, bool allowZero = false)
         {
@@ -227,7 +216,7 @@ internal static class AppsConfigReader
             {
                 return TimeSpan.FromSeconds(seconds);
             }
-            errors.Add($"{at}.{key}", $"expected a number of seconds {(allowZero ? "of 0 or more" : "greater than 0")} (at most a year), got {ProxyHostConfigReader.Describe(value)}");
+            errors.Add($"{at}.{key}", $"expected a number of seconds {(allowZero ? "of 0 or more" : "greater than 0")} (at most a year), got {JsonValueReader.Describe(value)}");
             return null;
         }
 
@@ -264,7 +253,7 @@ internal static class AppsConfigReader
             {
                 return value.GetString()!.Trim('/');
             }
-            errors.Add(at + ".prefix", $"expected a path prefix such as \"images\" (or \"\"), got {ProxyHostConfigReader.Describe(value)}");
+            errors.Add(at + ".prefix", $"expected a path prefix such as \"images\" (or \"\"), got {JsonValueReader.Describe(value)}");
             return null;
         }
 
@@ -276,7 +265,7 @@ internal static class AppsConfigReader
             }
             if (value.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(at + ".parameters", $"expected an object of parameter name to value, got {ProxyHostConfigReader.Describe(value)}");
+                errors.Add(at + ".parameters", $"expected an object of parameter name to value, got {JsonValueReader.Describe(value)}");
                 return "{}";
             }
             return value.GetRawText();

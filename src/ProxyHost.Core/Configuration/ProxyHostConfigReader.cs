@@ -64,7 +64,7 @@ public static class ProxyHostConfigReader
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("", $"the file must hold a JSON object such as {{\"servers\": {{...}}}}, not {Describe(root)}");
+            errors.Add("", $"the file must hold a JSON object such as {{\"servers\": {{...}}}}, not {JsonValueReader.Describe(root)}");
             return ProxyHostConfiguration.Empty;
         }
 
@@ -119,7 +119,7 @@ public static class ProxyHostConfigReader
             else
             {
                 errors.Add(element.ValueKind == JsonValueKind.Array ? $"plugins[{i}]" : "plugins",
-                    $"expected a plugins folder path (or a list of them), got {Describe(items[i])}");
+                    $"expected a plugins folder path (or a list of them), got {JsonValueReader.Describe(items[i])}");
             }
         }
         return directories;
@@ -130,7 +130,7 @@ public static class ProxyHostConfigReader
         var patterns = new List<string>();
         if (element.ValueKind != JsonValueKind.Array)
         {
-            errors.Add("host_allowlist", $"expected a list of host patterns such as [\"localhost\", \"*.cluster.local\", \"10.0.0.0/8\"], got {Describe(element)}");
+            errors.Add("host_allowlist", $"expected a list of host patterns such as [\"localhost\", \"*.cluster.local\", \"10.0.0.0/8\"], got {JsonValueReader.Describe(element)}");
             return patterns;
         }
         var index = 0;
@@ -139,7 +139,7 @@ public static class ProxyHostConfigReader
             var at = $"host_allowlist[{index++}]";
             if (item.ValueKind != JsonValueKind.String)
             {
-                errors.Add(at, $"expected a string, got {Describe(item)}");
+                errors.Add(at, $"expected a string, got {JsonValueReader.Describe(item)}");
             }
             else if (Configuration.HostAllowlist.Validate(item.GetString()!) is { } problem)
             {
@@ -158,7 +158,7 @@ public static class ProxyHostConfigReader
         var servers = new List<ServerProcessDefinition>();
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("servers", $"expected an object of server name to definition, got {Describe(element)}");
+            errors.Add("servers", $"expected an object of server name to definition, got {JsonValueReader.Describe(element)}");
             return servers;
         }
 
@@ -184,18 +184,6 @@ public static class ProxyHostConfigReader
         return servers;
     }
 
-    internal static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => $"the string \"{Truncate(element.GetString()!)}\"",
-        JsonValueKind.Number => $"the number {element.GetRawText()}",
-        JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.Object => "an object",
-        _ => element.ValueKind.ToString(),
-    };
-
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     private static string FirstSentence(string message)
     {

@@ -23,7 +23,7 @@ internal static class ServerDefinitionReader
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(path, $"expected an object with keys such as \"command\", got {ProxyHostConfigReader.Describe(element)}");
+            errors.Add(path, $"expected an object with keys such as \"command\", got {JsonValueReader.Describe(element)}");
             return null;
         }
 
@@ -36,20 +36,20 @@ internal static class ServerDefinitionReader
             definition = property.Name switch
             {
                 "command" => definition with { Command = ReadTemplateList(value, at, errors) },
-                "timeout" => definition with { Timeout = ReadTimeout(value, at, errors) },
+                "timeout" => definition with { Timeout = JsonValueReader.Seconds(value, at, errors, 86_400, "a number of seconds greater than 0 (at most 86400)") ?? ServerProcessDefinition.DefaultTimeout },
                 "environment" => definition with { Environment = ReadTemplateMap(value, at, errors) },
-                "absolute_url" => definition with { AbsoluteUrl = ReadBool(value, at, errors, false) },
+                "absolute_url" => definition with { AbsoluteUrl = JsonValueReader.Bool(value, at, errors, false) },
                 "port" => definition with { Port = ReadPort(value, at, errors) },
                 "unix_socket" => definition with { UnixSocket = ReadUnixSocket(value, at, errors) },
                 "mappath" => definition with { MapPath = ReadMapPath(value, at, errors) },
                 "launcher_entry" => definition with { LauncherEntry = ReadLauncherEntry(value, at, errors) },
-                "new_browser_tab" => definition with { NewBrowserTab = ReadBool(value, at, errors, true) },
+                "new_browser_tab" => definition with { NewBrowserTab = JsonValueReader.Bool(value, at, errors, true) },
                 "request_headers_override" => definition with { RequestHeadersOverride = ReadHeaders(value, at, errors) },
-                "update_last_activity" => definition with { UpdateLastActivity = ReadBool(value, at, errors, true) },
-                "raw_socket_proxy" => definition with { RawSocketProxy = ReadBool(value, at, errors, false) },
+                "update_last_activity" => definition with { UpdateLastActivity = JsonValueReader.Bool(value, at, errors, true) },
+                "raw_socket_proxy" => definition with { RawSocketProxy = JsonValueReader.Bool(value, at, errors, false) },
                 "websocket_idle_timeout" => definition with { WebSocketIdleTimeout = ReadOptionalSeconds(value, at, errors) },
                 "websocket_ping_interval" => definition with { WebSocketPingInterval = ReadOptionalSeconds(value, at, errors) },
-                "idle_timeout" => definition with { IdleTimeout = ReadIdleTimeout(value, at, errors) },
+                "idle_timeout" => definition with { IdleTimeout = JsonValueReader.Seconds(value, at, errors, 31_536_000, "a number of seconds greater than 0, or null for never", nullable: true) },
                 "max_request_body_size" => definition with { MaxRequestBodySize = ReadByteCount(value, at, errors) },
                 "ready_check_path" => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
                 "ready_status" => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
@@ -95,7 +95,7 @@ internal static class ServerDefinitionReader
         if (value.ValueKind != JsonValueKind.Array)
         {
             var hint = value.ValueKind == JsonValueKind.String ? " such as [\"python3\", \"-m\", \"http.server\", \"<port>\"]" : "";
-            errors.Add(at, $"expected a list of strings{hint}, got {ProxyHostConfigReader.Describe(value)}");
+            errors.Add(at, $"expected a list of strings{hint}, got {JsonValueReader.Describe(value)}");
             return EquatableArray<string>.Empty;
         }
 
@@ -110,7 +110,7 @@ internal static class ServerDefinitionReader
             }
             else
             {
-                errors.Add(itemAt, $"expected a string, got {ProxyHostConfigReader.Describe(item)}");
+                errors.Add(itemAt, $"expected a string, got {JsonValueReader.Describe(item)}");
             }
         }
         return new EquatableArray<string>(items);
@@ -147,7 +147,7 @@ internal static class ServerDefinitionReader
         }
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(at, $"expected an object of string values, got {ProxyHostConfigReader.Describe(value)}");
+            errors.Add(at, $"expected an object of string values, got {JsonValueReader.Describe(value)}");
             return EquatableMap.Empty;
         }
 
@@ -163,7 +163,7 @@ internal static class ServerDefinitionReader
             };
             if (text is null)
             {
-                errors.Add(keyAt, $"expected a string, got {ProxyHostConfigReader.Describe(property.Value)}");
+                errors.Add(keyAt, $"expected a string, got {JsonValueReader.Describe(property.Value)}");
                 continue;
             }
             entries.Add(new(property.Name, check(property.Name, text, keyAt)));
@@ -180,19 +180,6 @@ internal static class ServerDefinitionReader
         return text;
     }
 
-    private static TimeSpan? ReadIdleTimeout(JsonElement value, string at, ConfigErrorCollector errors)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 31_536_000)
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-        errors.Add(at, $"expected a number of seconds greater than 0, or null for never, got {ProxyHostConfigReader.Describe(value)}");
-        return null;
-    }
 
     private static long? ReadByteCount(JsonElement value, string at, ConfigErrorCollector errors)
     {
@@ -204,33 +191,16 @@ internal static class ServerDefinitionReader
         {
             return bytes;
         }
-        errors.Add(at, $"expected a whole number of bytes greater than 0 (for example 104857600 for 100 MiB), or null for the host's limit, got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected a whole number of bytes greater than 0 (for example 104857600 for 100 MiB), or null for the host's limit, got {JsonValueReader.Describe(value)}");
         return null;
     }
 
-    private static TimeSpan ReadTimeout(JsonElement value, string at, ConfigErrorCollector errors)
-    {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 86_400)
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-        errors.Add(at, $"expected a number of seconds greater than 0 (at most 86400), got {ProxyHostConfigReader.Describe(value)}");
-        return ServerProcessDefinition.DefaultTimeout;
-    }
 
-    private static TimeSpan? ReadOptionalSeconds(JsonElement value, string at, ConfigErrorCollector errors)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 604_800)
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-        errors.Add(at, $"expected a number of seconds greater than 0 (at most 604800), or null for none, got {ProxyHostConfigReader.Describe(value)}");
-        return null;
-    }
+
+    private static TimeSpan? ReadOptionalSeconds(JsonElement value, string at, ConfigErrorCollector errors) =>
+        JsonValueReader.Seconds(value, at, errors, 604_800, "a number of seconds greater than 0 (at most 604800), or null for none", nullable: true);
+
+    private static string? NonEmpty(string? text) => text is { Length: > 0 } ? text : null;
 
     private static int ReadPort(JsonElement value, string at, ConfigErrorCollector errors)
     {
@@ -238,7 +208,7 @@ internal static class ServerDefinitionReader
         {
             return port;
         }
-        errors.Add(at, $"expected a port number from 0 to 65535 (0 picks a free one), got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected a port number from 0 to 65535 (0 picks a free one), got {JsonValueReader.Describe(value)}");
         return 0;
     }
 
@@ -253,30 +223,12 @@ internal static class ServerDefinitionReader
             case JsonValueKind.String when value.GetString() is { Length: > 0 } path && Path.IsPathFullyQualified(path):
                 return UnixSocketSetting.AtPath(path);
             default:
-                errors.Add(at, $"expected true, false or an absolute socket path, got {ProxyHostConfigReader.Describe(value)}");
+                errors.Add(at, $"expected true, false or an absolute socket path, got {JsonValueReader.Describe(value)}");
                 return UnixSocketSetting.None;
         }
     }
 
-    private static bool ReadBool(JsonElement value, string at, ConfigErrorCollector errors, bool fallback)
-    {
-        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            return value.GetBoolean();
-        }
-        errors.Add(at, $"expected true or false, got {ProxyHostConfigReader.Describe(value)}");
-        return fallback;
-    }
 
-    private static string? ReadOptionalString(JsonElement value, string at, ConfigErrorCollector errors)
-    {
-        if (value.ValueKind is JsonValueKind.String or JsonValueKind.Null)
-        {
-            return value.GetString() is { Length: > 0 } text ? text : null;
-        }
-        errors.Add(at, $"expected a string, got {ProxyHostConfigReader.Describe(value)}");
-        return null;
-    }
 
     private static string ReadReadyCheckPath(JsonElement value, string at, ConfigErrorCollector errors)
     {
@@ -284,7 +236,7 @@ internal static class ServerDefinitionReader
         {
             return path;
         }
-        errors.Add(at, $"expected a path starting with '/' such as \"/api/status\", got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected a path starting with '/' such as \"/api/status\", got {JsonValueReader.Describe(value)}");
         return "/";
     }
 
@@ -304,7 +256,7 @@ internal static class ServerDefinitionReader
             };
             if (text is null || !ReadyStatus.TryParse(text, out _, out _))
             {
-                errors.Add(itemAt, $"expected a status such as 200, a class such as \"2xx\" or a range such as \"200-399\" (or a list of them), got {ProxyHostConfigReader.Describe(item)}");
+                errors.Add(itemAt, $"expected a status such as 200, a class such as \"2xx\" or a range such as \"200-399\" (or a list of them), got {JsonValueReader.Describe(item)}");
                 continue;
             }
             patterns.Add(text);
@@ -317,7 +269,7 @@ internal static class ServerDefinitionReader
         var entry = new LauncherEntry();
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(at, $"expected an object with keys {string.Join(", ", LauncherKeys)}, got {ProxyHostConfigReader.Describe(value)}");
+            errors.Add(at, $"expected an object with keys {string.Join(", ", LauncherKeys)}, got {JsonValueReader.Describe(value)}");
             return entry;
         }
 
@@ -326,11 +278,11 @@ internal static class ServerDefinitionReader
             var keyAt = $"{at}.{property.Name}";
             entry = property.Name switch
             {
-                "enabled" => entry with { Enabled = ReadBool(property.Value, keyAt, errors, true) },
-                "icon_path" => entry with { IconPath = ReadOptionalString(property.Value, keyAt, errors) },
-                "title" => entry with { Title = ReadOptionalString(property.Value, keyAt, errors) },
-                "path_info" => entry with { PathInfo = ReadOptionalString(property.Value, keyAt, errors) },
-                "category" => entry with { Category = ReadOptionalString(property.Value, keyAt, errors) ?? LauncherEntry.DefaultCategory },
+                "enabled" => entry with { Enabled = JsonValueReader.Bool(property.Value, keyAt, errors, true) },
+                "icon_path" => entry with { IconPath = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
+                "title" => entry with { Title = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
+                "path_info" => entry with { PathInfo = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
+                "category" => entry with { Category = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) ?? LauncherEntry.DefaultCategory },
                 _ => UnknownLauncherKey(entry, property.Name, keyAt, errors),
             };
         }

@@ -14,7 +14,7 @@ internal static class WebServerDefinitionReader
         var sites = new List<WebServerDefinition>();
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(Section, $"expected an object of site name to definition such as {{\"chat\": {{\"root\": \"web\"}}}}, got {ProxyHostConfigReader.Describe(element)}");
+            errors.Add(Section, $"expected an object of site name to definition such as {{\"chat\": {{\"root\": \"web\"}}}}, got {JsonValueReader.Describe(element)}");
             return sites;
         }
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -41,7 +41,7 @@ internal static class WebServerDefinitionReader
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(path, $"expected an object with keys such as \"root\" and \"mounts\", got {ProxyHostConfigReader.Describe(element)}");
+            errors.Add(path, $"expected an object with keys such as \"root\" and \"mounts\", got {JsonValueReader.Describe(element)}");
             return null;
         }
         var errorCount = errors.Count;
@@ -58,7 +58,7 @@ internal static class WebServerDefinitionReader
                 "upload_dir" => site with { UploadDirectory = ReadFolder(value, at, errors) },
                 "max_message_size" => site with { MaxMessageSize = ReadInt(value, at, errors, 33, MaxMessageSizeLimit, "bytes (the 32-byte header included)") },
                 "send_queue" => site with { SendQueueCapacity = ReadInt(value, at, errors, 1, 100_000, "messages") },
-                "echo" => site with { Echo = ReadBool(value, at, errors) },
+                "echo" => site with { Echo = JsonValueReader.Bool(value, at, errors) },
                 _ => Unknown(site, at, errors),
             };
         }
@@ -89,7 +89,7 @@ internal static class WebServerDefinitionReader
         {
             return folder;
         }
-        errors.Add(at, $"expected a folder path, got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected a folder path, got {JsonValueReader.Describe(value)}");
         return null;
     }
 
@@ -100,7 +100,7 @@ internal static class WebServerDefinitionReader
         {
             return index;
         }
-        errors.Add(at, $"expected a file name such as \"index.html\" (no folders), got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected a file name such as \"index.html\" (no folders), got {JsonValueReader.Describe(value)}");
         return "index.html";
     }
 
@@ -108,7 +108,7 @@ internal static class WebServerDefinitionReader
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(at, $"expected an object of local folder to URL prefix such as {{\"/tmp/uploads\": \"/uploads\"}}, got {ProxyHostConfigReader.Describe(value)}");
+            errors.Add(at, $"expected an object of local folder to URL prefix such as {{\"/tmp/uploads\": \"/uploads\"}}, got {JsonValueReader.Describe(value)}");
             return EquatableMap.Empty;
         }
         var mounts = new List<KeyValuePair<string, string>>();
@@ -122,7 +122,7 @@ internal static class WebServerDefinitionReader
             }
             if (property.Value.ValueKind != JsonValueKind.String)
             {
-                errors.Add(key, $"expected a URL prefix such as \"/uploads\", got {ProxyHostConfigReader.Describe(property.Value)}");
+                errors.Add(key, $"expected a URL prefix such as \"/uploads\", got {JsonValueReader.Describe(property.Value)}");
                 continue;
             }
             var prefix = WebServerMountPrefix.Normalize(property.Value.GetString()!);
@@ -148,17 +148,8 @@ internal static class WebServerDefinitionReader
         {
             return number;
         }
-        errors.Add(at, $"expected a whole number of {unit} from {min} to {max}, got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected a whole number of {unit} from {min} to {max}, got {JsonValueReader.Describe(value)}");
         return min;
     }
 
-    private static bool ReadBool(JsonElement value, string at, ConfigErrorCollector errors)
-    {
-        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            return value.GetBoolean();
-        }
-        errors.Add(at, $"expected true or false, got {ProxyHostConfigReader.Describe(value)}");
-        return false;
-    }
 }

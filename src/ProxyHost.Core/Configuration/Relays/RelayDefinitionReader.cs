@@ -17,7 +17,7 @@ internal static class RelayDefinitionReader
         var relays = new List<RelayDefinition>();
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("relays", $"expected an object of relay name to settings such as {{\"docs\": {{\"upstream\": \"ws://...\"}}}}, got {ProxyHostConfigReader.Describe(element)}");
+            errors.Add("relays", $"expected an object of relay name to settings such as {{\"docs\": {{\"upstream\": \"ws://...\"}}}}, got {JsonValueReader.Describe(element)}");
             return relays;
         }
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -44,7 +44,7 @@ internal static class RelayDefinitionReader
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(path, $"expected an object (use {{}} for a local room server), got {ProxyHostConfigReader.Describe(element)}");
+            errors.Add(path, $"expected an object (use {{}} for a local room server), got {JsonValueReader.Describe(element)}");
             return null;
         }
         var errorCount = errors.Count;
@@ -56,19 +56,19 @@ internal static class RelayDefinitionReader
             options = property.Name switch
             {
                 "upstream" => options with { Upstream = ReadUrl(value, at, errors) },
-                "user" => options with { User = ReadString(value, at, errors) },
-                "password" => options with { Password = ReadString(value, at, errors) },
+                "user" => options with { User = JsonValueReader.String(value, at, errors) },
+                "password" => options with { Password = JsonValueReader.String(value, at, errors) },
                 "magic" => options with { Magic = ReadChoice(value, at, errors, ("ID", RelayMagic.Id), ("legacy", RelayMagic.Legacy)) },
                 "send_auth" => options with { SendAuth = ReadChoice(value, at, errors, ("eager", RelaySendAuth.Eager), ("on_401", RelaySendAuth.On401)) },
                 "upstream_headers" => options with { UpstreamHeaders = ReadHeaders(value, at, errors) },
-                "upstream_query_awareness" => options with { UpstreamQueryAwareness = ReadBool(value, at, errors) },
-                "accept_multiplexed" => options with { AcceptMultiplexed = ReadBool(value, at, errors) },
+                "upstream_query_awareness" => options with { UpstreamQueryAwareness = JsonValueReader.Bool(value, at, errors) },
+                "accept_multiplexed" => options with { AcceptMultiplexed = JsonValueReader.Bool(value, at, errors) },
                 "upstream_queue_frames" => options with { UpstreamQueueFrames = (int)ReadCount(value, at, errors, int.MaxValue) },
                 "upstream_queue_bytes" => options with { UpstreamQueueBytes = ReadCount(value, at, errors, long.MaxValue) },
                 "client_queue_frames" => options with { ClientQueueFrames = (int)ReadCount(value, at, errors, int.MaxValue) },
                 "client_queue_bytes" => options with { ClientQueueBytes = ReadCount(value, at, errors, long.MaxValue) },
                 "max_message_bytes" => options with { MaxMessageBytes = (int)ReadCount(value, at, errors, int.MaxValue) },
-                "reconnect_max_delay" => options with { ReconnectMaxDelay = ReadSeconds(value, at, errors) },
+                "reconnect_max_delay" => options with { ReconnectMaxDelay = (JsonValueReader.Seconds(value, at, errors, 86_400, "a number of seconds between 0 and 86400") ?? TimeSpan.FromSeconds(1)) },
                 _ => Unknown(options, at, errors),
             };
         }
@@ -99,29 +99,11 @@ internal static class RelayDefinitionReader
         {
             return uri;
         }
-        errors.Add(at, $"expected a ws:// or wss:// URL such as \"ws://127.0.0.1:9000/\", got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected a ws:// or wss:// URL such as \"ws://127.0.0.1:9000/\", got {JsonValueReader.Describe(value)}");
         return null;
     }
 
-    private static string? ReadString(JsonElement value, string at, ConfigErrorCollector errors)
-    {
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            return value.GetString();
-        }
-        errors.Add(at, $"expected a string, got {ProxyHostConfigReader.Describe(value)}");
-        return null;
-    }
 
-    private static bool ReadBool(JsonElement value, string at, ConfigErrorCollector errors)
-    {
-        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            return value.GetBoolean();
-        }
-        errors.Add(at, $"expected true or false, got {ProxyHostConfigReader.Describe(value)}");
-        return false;
-    }
 
     private static T ReadChoice<T>(JsonElement value, string at, ConfigErrorCollector errors, params (string Text, T Value)[] choices)
     {
@@ -132,7 +114,7 @@ internal static class RelayDefinitionReader
                 return choice;
             }
         }
-        errors.Add(at, $"expected one of {string.Join(", ", choices.Select(c => $"\"{c.Text}\""))}, got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected one of {string.Join(", ", choices.Select(c => $"\"{c.Text}\""))}, got {JsonValueReader.Describe(value)}");
         return choices[0].Value;
     }
 
@@ -142,26 +124,17 @@ internal static class RelayDefinitionReader
         {
             return count;
         }
-        errors.Add(at, $"expected a positive whole number, got {ProxyHostConfigReader.Describe(value)}");
+        errors.Add(at, $"expected a positive whole number, got {JsonValueReader.Describe(value)}");
         return 1;
     }
 
-    private static TimeSpan ReadSeconds(JsonElement value, string at, ConfigErrorCollector errors)
-    {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds > 0 && seconds <= 86_400)
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-        errors.Add(at, $"expected a number of seconds between 0 and 86400, got {ProxyHostConfigReader.Describe(value)}");
-        return TimeSpan.FromSeconds(1);
-    }
 
     private static Dictionary<string, string> ReadHeaders(JsonElement value, string at, ConfigErrorCollector errors)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(at, $"expected an object of header name to value, got {ProxyHostConfigReader.Describe(value)}");
+            errors.Add(at, $"expected an object of header name to value, got {JsonValueReader.Describe(value)}");
             return headers;
         }
         foreach (var header in value.EnumerateObject())
@@ -172,7 +145,7 @@ internal static class RelayDefinitionReader
             }
             else
             {
-                errors.Add($"{at}.{header.Name}", $"expected a string, got {ProxyHostConfigReader.Describe(header.Value)}");
+                errors.Add($"{at}.{header.Name}", $"expected a string, got {JsonValueReader.Describe(header.Value)}");
             }
         }
         return headers;
