@@ -17,15 +17,15 @@ namespace ProxyHost.Apps.Tests;
 public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
 {
     private const string Token = "apps-test-token";
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("narvi-mount-");
+    private readonly TempDirectory _directory = new("narvi-mount-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     private string WriteConfig(string apps)
     {
-        Directory.CreateDirectory(Path.Combine(_directory.FullName, "static"));
-        File.WriteAllText(Path.Combine(_directory.FullName, "static", "index.html"), "<h1>echo page</h1>");
-        var path = Path.Combine(_directory.FullName, "proxyhost.json");
+        Directory.CreateDirectory(Path.Combine(_directory.Path, "static"));
+        File.WriteAllText(Path.Combine(_directory.Path, "static", "index.html"), "<h1>echo page</h1>");
+        var path = Path.Combine(_directory.Path, "proxyhost.json");
         File.WriteAllText(path, $$"""{ "servers": {}, "apps": {{apps}} }""");
         return path;
     }

@@ -12,7 +12,7 @@ namespace ProxyHost.Apps.Tests;
 public sealed class UrlGrammarTests : IAsyncLifetime, IDisposable
 {
     private readonly ITestOutputHelper _output;
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("narvi-url-");
+    private readonly TempDirectory _directory = new("narvi-url-");
     private NarviTestServer _server = null!;
     private HttpClient _client = null!;
 
@@ -20,7 +20,7 @@ public sealed class UrlGrammarTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var root = _directory.FullName;
+        var root = _directory.Path;
         Directory.CreateDirectory(Path.Combine(root, "static/images/sub"));
         Directory.CreateDirectory(Path.Combine(root, "static/all"));
         File.WriteAllText(Path.Combine(root, "static/index.html"), "<h1>page</h1>");
@@ -60,7 +60,7 @@ public sealed class UrlGrammarTests : IAsyncLifetime, IDisposable
         await _server.DisposeAsync();
     }
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Theory]
     [InlineData("/narvi/ws/fixed/index.html", "main/index.html")]
@@ -200,13 +200,13 @@ public sealed class UrlGrammarTests : IAsyncLifetime, IDisposable
     [Fact]
     public void ResourceRoot_RejectsUnsafePaths()
     {
-        var root = ResourceRoot.Folder("", "*", Path.Combine(_directory.FullName, "static"));
+        var root = ResourceRoot.Folder("", "*", Path.Combine(_directory.Path, "static"));
         root.Resolve("../secret.txt").Should().BeNull();
         root.Resolve("a/../../secret.txt").Should().BeNull();
         root.Resolve("..\\secret.txt").Should().BeNull();
         root.Resolve("/etc/passwd").Should().BeNull();
         root.Resolve("./index.html").Should().BeNull();
-        root.Resolve("index.html").Should().Be(Path.Combine(_directory.FullName, "static", "index.html"));
+        root.Resolve("index.html").Should().Be(Path.Combine(_directory.Path, "static", "index.html"));
     }
 
     /// <summary>Sends the request target byte for byte (HttpClient would normalize the dots).</summary>

@@ -14,14 +14,14 @@ namespace ProxyHost.Browser.Tests;
 public sealed class PageTests(ChromiumFixture chromium, ITestOutputHelper output) : IClassFixture<ChromiumFixture>, IDisposable
 {
     private static readonly LocatorAssertionsToHaveTextOptions Bounded = new() { Timeout = 30_000 };
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-browser-");
+    private readonly TempDirectory _directory = new("proxyhost-browser-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Launcher_ShowsTilesWithStateAndLinks_AndFollowsStateLive()
     {
-        var icon = Path.Combine(_directory.FullName, "icon.svg");
+        var icon = Path.Combine(_directory.Path, "icon.svg");
         await File.WriteAllTextAsync(icon, """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5" fill="#e8590c"/></svg>""");
         await using var host = await TestProxyHost.StartAsync(
         [
@@ -49,7 +49,7 @@ public sealed class PageTests(ChromiumFixture chromium, ITestOutputHelper output
         await client.GetStringAsync("code/").DefaultTimeout();
         await Assertions.Expect(page.Locator(".tile[data-server=code] .state")).ToHaveTextAsync("running", Bounded);
 
-        var screenshot = Environment.GetEnvironmentVariable("PROXYHOST_LAUNCHER_SCREENSHOT") ?? Path.Combine(_directory.FullName, "launcher.png");
+        var screenshot = Environment.GetEnvironmentVariable("PROXYHOST_LAUNCHER_SCREENSHOT") ?? Path.Combine(_directory.Path, "launcher.png");
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
         new FileInfo(screenshot).Length.Should().BeGreaterThan(1000);
     }
@@ -89,7 +89,7 @@ public sealed class PageTests(ChromiumFixture chromium, ITestOutputHelper output
     [Fact]
     public async Task FailurePage_RestartButton_RestartsTheServer()
     {
-        var failFlag = Path.Combine(_directory.FullName, "fail");
+        var failFlag = Path.Combine(_directory.Path, "fail");
         await File.WriteAllTextAsync(failFlag, "");
         // Exits 3 while the flag file exists, serves HTTP once it is gone.
         var script = $"if [ -e '{failFlag}' ]; then echo 'cannot start: flag present'; exit 3; fi; exec {string.Join(' ', DummyProgram.Prefix.Select(p => $"'{p}'"))} http --port \"$0\"";

@@ -17,17 +17,17 @@ namespace ProxyHost.Browser.Tests;
 public sealed class TypedMessagingPageTests(ChromiumFixture chromium, ITestOutputHelper output) : IClassFixture<ChromiumFixture>, IDisposable
 {
     private static readonly LocatorAssertionsToHaveCountOptions Bounded = new() { Timeout = 30_000 };
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-typed-messaging-");
+    private readonly TempDirectory _directory = new("proxyhost-typed-messaging-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task ExamplePage_SendsTextJsonFileAndImage_AndShowsTheServersReplies()
     {
-        var config = Path.Combine(_directory.FullName, "proxyhost.json");
+        var config = Path.Combine(_directory.Path, "proxyhost.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
         {
-            webservers = new { demo = new { root = ExampleWebRoot(), upload_dir = Path.Combine(_directory.FullName, "uploads"), echo = true } },
+            webservers = new { demo = new { root = ExampleWebRoot(), upload_dir = Path.Combine(_directory.Path, "uploads"), echo = true } },
         }));
         await using var host = await TestProxyHost.StartAsync(configPath: config, baseUrl: "/hub/", output: output);
         await using var context = await chromium.Browser.NewContextAsync();
@@ -70,7 +70,7 @@ public sealed class TypedMessagingPageTests(ChromiumFixture chromium, ITestOutpu
     [Fact]
     public async Task ExamplePage_ReconnectsByItself_WhenTheServerDropsTheConnection()
     {
-        var config = Path.Combine(_directory.FullName, "proxyhost.json");
+        var config = Path.Combine(_directory.Path, "proxyhost.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new { webservers = new { demo = new { root = ExampleWebRoot(), echo = true } } }));
         await using var host = await TestProxyHost.StartAsync(configPath: config, output: output);
         var hub = host.App.Services.GetRequiredService<ProxyHost.Hosting.Messaging.TypedMessagingSites>()["demo"];

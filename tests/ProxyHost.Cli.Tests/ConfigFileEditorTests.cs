@@ -23,7 +23,7 @@ public sealed class ConfigFileEditorTests : IDisposable
 
         """;
 
-    private readonly TempDirectory _directory = new();
+    private readonly ConfigDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
 

@@ -6,7 +6,7 @@ namespace ProxyHost.Cli.Tests;
 /// <summary>Runs the built <c>proxyhost.dll</c> as real processes editing one file at the same time.</summary>
 public sealed class ProcessConcurrencyTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly ConfigDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
 

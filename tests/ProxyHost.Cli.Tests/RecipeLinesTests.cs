@@ -27,7 +27,7 @@ public sealed class RecipeLinesTests
     [MemberData(nameof(RecipeLines))]
     public async Task RecipeLine_IsAcceptedByAdd_WithoutAHint(string line)
     {
-        using var directory = new TempDirectory();
+        using var directory = new ConfigDirectory();
         var words = ShellWords(line);
         var name = words[2];
         var doubleDash = words.IndexOf("--");

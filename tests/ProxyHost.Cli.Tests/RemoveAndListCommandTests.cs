@@ -5,7 +5,7 @@ namespace ProxyHost.Cli.Tests;
 
 public sealed class RemoveAndListCommandTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly ConfigDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
 

@@ -18,7 +18,7 @@ public sealed partial class ServeProcessTests
     [Fact]
     public async Task Serve_ServerWithRealDaemon_StopsTheDaemonOnSigterm()
     {
-        var pidFile = Path.Combine(_directory.FullName, "daemon.pid");
+        var pidFile = Path.Combine(_directory.Path, "daemon.pid");
         var config = WriteConfig(new { servers = new { app = new { command = DummyProgram.Argv("http", "--port", "<port>", "--daemon", pidFile) } } });
         UsePrivateState();
         using var serve = StartServe("serve", "--port", "0", "--config", config, "--token", "secret-token");
@@ -37,8 +37,8 @@ public sealed partial class ServeProcessTests
     [Fact]
     public async Task Serve_Sigkilled_ServersDieAndTheNextStartCleansUpDaemonsSocketsAndRecords()
     {
-        var appDaemonFile = Path.Combine(_directory.FullName, "app-daemon.pid");
-        var socketDaemonFile = Path.Combine(_directory.FullName, "socket-daemon.pid");
+        var appDaemonFile = Path.Combine(_directory.Path, "app-daemon.pid");
+        var socketDaemonFile = Path.Combine(_directory.Path, "socket-daemon.pid");
         var config = WriteConfig(new
         {
             servers = new Dictionary<string, object>
@@ -87,7 +87,7 @@ public sealed partial class ServeProcessTests
     /// <summary>Gives serve a private state folder of its own; returns its <paramref name="segment"/> subfolder.</summary>
     private string UsePrivateState(string segment = "")
     {
-        var state = Path.Combine(_directory.FullName, "state");
+        var state = Path.Combine(_directory.Path, "state");
         _serveEnvironment[PrivateState.OverrideVariable] = state;
         return Path.Combine(state, segment);
     }

@@ -94,7 +94,7 @@ public sealed partial class ServeProcessTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = _directory.FullName,
+            WorkingDirectory = _directory.Path,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proxyhost.dll"));
         foreach (var argument in arguments)

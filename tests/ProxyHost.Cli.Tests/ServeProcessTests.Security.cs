@@ -15,7 +15,7 @@ public sealed partial class ServeProcessTests
     public async Task Serve_TokenFileReadableByOthers_UsesTheTrimmedTokenAndWarns()
     {
         var config = WriteConfig(new { servers = new { } });
-        var tokenFile = Path.Combine(_directory.FullName, "token");
+        var tokenFile = Path.Combine(_directory.Path, "token");
         await File.WriteAllTextAsync(tokenFile, "  file-token-123\n");
         File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         using var serve = StartServe("serve", "--port", "0", "--config", config, "--token-file", tokenFile);
@@ -37,7 +37,7 @@ public sealed partial class ServeProcessTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void TokenFile_PrivateFile_GivesNoWarning()
     {
-        var tokenFile = Path.Combine(_directory.FullName, "token");
+        var tokenFile = Path.Combine(_directory.Path, "token");
         File.WriteAllText(tokenFile, "t0k3n\r\n");
         File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
@@ -97,17 +97,17 @@ public sealed partial class ServeProcessTests
     [InlineData("--max-connections-per-client -1", "--max-connections-per-client: -1")]
     public async Task Serve_BadSecurityOption_OneLineAndNonZeroExit(string options, string message)
     {
-        var empty = Path.Combine(_directory.FullName, "empty");
+        var empty = Path.Combine(_directory.Path, "empty");
         await File.WriteAllTextAsync(empty, " \n");
-        var two = Path.Combine(_directory.FullName, "two");
+        var two = Path.Combine(_directory.Path, "two");
         await File.WriteAllTextAsync(two, "one two\n");
         var arguments = options
-            .Replace("{missing}", Path.Combine(_directory.FullName, "missing"), StringComparison.Ordinal)
+            .Replace("{missing}", Path.Combine(_directory.Path, "missing"), StringComparison.Ordinal)
             .Replace("{empty}", empty, StringComparison.Ordinal)
             .Replace("{two}", two, StringComparison.Ordinal)
             .Split(' ');
 
-        var run = await CliRun.RunAsync(["serve", "--port", "0", "--config", Path.Combine(_directory.FullName, "none.json"), .. arguments]);
+        var run = await CliRun.RunAsync(["serve", "--port", "0", "--config", Path.Combine(_directory.Path, "none.json"), .. arguments]);
 
         run.ExitCode.Should().NotBe(0);
         run.ErrorLines.Should().ContainSingle().Which.Should().Contain(message);
@@ -116,7 +116,7 @@ public sealed partial class ServeProcessTests
     [Fact]
     public async Task ListAndServe_ConfigWithUnpairedSurrogate_LocatedErrorAndNonZeroExit()
     {
-        var config = Path.Combine(_directory.FullName, "bad.json");
+        var config = Path.Combine(_directory.Path, "bad.json");
         await File.WriteAllTextAsync(config, """{"servers": {"a": {"command": ["x", "\ud800"]}}}""");
 
         var list = await CliRun.RunAsync("list", "--config", config);

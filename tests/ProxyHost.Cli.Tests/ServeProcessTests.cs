@@ -14,17 +14,17 @@ namespace ProxyHost.Cli.Tests;
 /// <summary>The real <c>proxyhost serve</c> process, as a user runs it.</summary>
 public sealed partial class ServeProcessTests : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-serve-");
+    private readonly TempDirectory _directory = new("proxyhost-serve-");
 
     /// <summary>Each serve process keeps its private state here, not in the user's.</summary>
-    private string StateDirectory => Path.Combine(_directory.FullName, "state");
+    private string StateDirectory => Path.Combine(_directory.Path, "state");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Serve_PrintsUrlProxiesAndStopsChildrenOnSigterm()
     {
-        var pidFile = Path.Combine(_directory.FullName, "tree.pid");
+        var pidFile = Path.Combine(_directory.Path, "tree.pid");
         var config = WriteConfig(new { servers = new { app = new { command = DummyProgram.Argv("http", "--port", "<port>", "--spawn-child", pidFile) } } });
         using var serve = StartServe("serve", "--port", "0", "--config", config, "--token", "secret-token");
 
@@ -96,7 +96,7 @@ public sealed partial class ServeProcessTests : IDisposable
 
     private string WriteConfig(object config)
     {
-        var path = Path.Combine(_directory.FullName, "proxyhost.json");
+        var path = Path.Combine(_directory.Path, "proxyhost.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config));
         return path;
     }
@@ -108,7 +108,7 @@ public sealed partial class ServeProcessTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = _directory.FullName,
+            WorkingDirectory = _directory.Path,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proxyhost.dll"));
         foreach (var argument in arguments)

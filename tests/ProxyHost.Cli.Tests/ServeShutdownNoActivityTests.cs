@@ -10,7 +10,7 @@ public sealed partial class ServeProcessTests
     [Fact]
     public async Task Serve_ShutdownNoActivityTimeout_StopsProcessesAndExitsZero()
     {
-        var pidFile = Path.Combine(_directory.FullName, "tree.pid");
+        var pidFile = Path.Combine(_directory.Path, "tree.pid");
         var config = WriteConfig(new { servers = new { app = new { command = DummyProgram.Argv("http", "--port", "<port>", "--spawn-child", pidFile) } } });
         using var serve = StartServe("serve", "--port", "0", "--config", config, "--token", "secret-token", "--shutdown-no-activity-timeout", "4");
 

@@ -21,7 +21,7 @@ public sealed partial class ServeProcessTests
     [InlineData(Sigint)]
     public async Task Serve_StopWithOpenWebSockets_ClosesThemWith1001StopsEveryTreeAndExitsZero(int signal)
     {
-        var pidFile = Path.Combine(_directory.FullName, "tree.pid");
+        var pidFile = Path.Combine(_directory.Path, "tree.pid");
         var config = WriteConfig(new
         {
             servers = new

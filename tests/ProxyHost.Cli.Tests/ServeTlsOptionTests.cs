@@ -7,7 +7,7 @@ namespace ProxyHost.Cli.Tests;
 /// <summary>Bad <c>--ssl-cert</c>/<c>--ssl-key</c> values: one line naming the option, before anything starts.</summary>
 public sealed class ServeTlsOptionTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly ConfigDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
 

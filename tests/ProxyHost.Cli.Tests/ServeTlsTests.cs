@@ -13,7 +13,7 @@ public sealed partial class ServeProcessTests
     [Fact]
     public async Task Serve_WithSslCertAndKey_ServesHttpsAndWssThroughAProxiedServer()
     {
-        var certificate = SelfSignedCertificate.Create(_directory.FullName);
+        var certificate = SelfSignedCertificate.Create(_directory.Path);
         var config = WriteConfig(new { servers = new { app = new { command = DummyProgram.Argv("http", "--port", "<port>") } } });
         using var serve = StartServe("serve", "--port", "0", "--config", config, "--token", "tls-token",
             "--ssl-cert", certificate.CertificatePath, "--ssl-key", certificate.KeyPath);

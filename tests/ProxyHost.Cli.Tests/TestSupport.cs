@@ -1,4 +1,5 @@
 using ProxyHost.Configuration;
+using ProxyHost.Tests;
 
 namespace ProxyHost.Cli.Tests;
 
@@ -27,19 +28,10 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
     public IReadOnlyList<string> ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }
 
-/// <summary>A fresh directory per test, deleted afterwards.</summary>
-internal sealed class TempDirectory : IDisposable
+/// <summary>A test's own folder with a config file in it.</summary>
+internal sealed class ConfigDirectory() : TempDirectory("proxyhost-cli-tests-")
 {
-    public TempDirectory()
-    {
-        Path = Directory.CreateTempSubdirectory("proxyhost-cli-tests-").FullName;
-    }
-
-    public string Path { get; }
-
     public string ConfigPath => Combine("proxyhost.json");
-
-    public string Combine(string name) => System.IO.Path.Combine(Path, name);
 
     public ProxyHostConfiguration ReadConfig() => ProxyHostConfigReader.ReadFile(ConfigPath);
 
@@ -50,15 +42,4 @@ internal sealed class TempDirectory : IDisposable
             .Where(n => n is not ("proxyhost.json" or "proxyhost.json.lock"))
             .Select(n => n!)
             .ToList();
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }

@@ -140,22 +140,15 @@ public sealed class ArbitraryPortTests(ITestOutputHelper output)
     public async Task HostAllowlist_FromConfigFile_ReplacesDefaultAndSupportsCidr()
     {
         await using var backend = await TestBackend.StartTcpAsync();
-        var directory = Directory.CreateTempSubdirectory("proxyhost-allowlist-");
-        try
-        {
-            var config = Path.Combine(directory.FullName, "proxyhost.json");
-            await File.WriteAllTextAsync(config, """{"host_allowlist": ["127.0.0.0/8", "*.example.internal"], "servers": {}}""");
-            await using var host = await TestProxyHost.StartAsync(configPath: config, output: output);
-            using var client = host.CreateClient();
+        using var directory = new TempDirectory("proxyhost-allowlist-");
+        var config = Path.Combine(directory.Path, "proxyhost.json");
+        await File.WriteAllTextAsync(config, """{"host_allowlist": ["127.0.0.0/8", "*.example.internal"], "servers": {}}""");
+        await using var host = await TestProxyHost.StartAsync(configPath: config, output: output);
+        using var client = host.CreateClient();
 
-            (await client.GetAsync($"proxy/127.0.0.1:{backend.Port}/")).StatusCode.Should().Be(HttpStatusCode.OK);
-            (await client.GetAsync($"proxy/localhost:{backend.Port}/")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
-            (await client.GetAsync($"proxy/{backend.Port}/")).StatusCode.Should().Be(HttpStatusCode.OK, "the port-only form always means localhost");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        (await client.GetAsync($"proxy/127.0.0.1:{backend.Port}/")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync($"proxy/localhost:{backend.Port}/")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await client.GetAsync($"proxy/{backend.Port}/")).StatusCode.Should().Be(HttpStatusCode.OK, "the port-only form always means localhost");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FluentAssertions;
 using ProxyHost.Configuration;
 using ProxyHost.Integration.Tests.Infrastructure;
+using ProxyHost.Tests;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -11,14 +12,14 @@ namespace ProxyHost.Integration.Tests;
 /// <summary>jupyter-server-proxy's launcher endpoints, as its JupyterLab extension reads them.</summary>
 public sealed class LauncherEndpointTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-launcher-");
+    private readonly TempDirectory _directory = new("proxyhost-launcher-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task ServersInfo_EveryServerInConfigOrder_ExactlyJupyterServerProxysShape()
     {
-        var icon = Path.Combine(_directory.FullName, "lab.svg");
+        var icon = Path.Combine(_directory.Path, "lab.svg");
         await File.WriteAllTextAsync(icon, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         ServerProcessDefinition[] servers =
         [
@@ -46,8 +47,8 @@ public sealed class LauncherEndpointTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public async Task Icon_KnownServer_ServedWithContentTypeUnknownIs404AndAuthRequired()
     {
-        var svg = Path.Combine(_directory.FullName, "a.svg");
-        var png = Path.Combine(_directory.FullName, "b.png");
+        var svg = Path.Combine(_directory.Path, "a.svg");
+        var png = Path.Combine(_directory.Path, "b.png");
         await File.WriteAllTextAsync(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         await File.WriteAllBytesAsync(png, [0x89, 0x50, 0x4E, 0x47]);
         ServerProcessDefinition[] servers =
@@ -79,7 +80,7 @@ public sealed class LauncherEndpointTests(ITestOutputHelper output) : IDisposabl
     [InlineData("icon.weird", "<html><script>alert(1)</script></html>", "application/octet-stream")]
     public async Task Icon_BothUrls_AnswerTheSameBytesTypeAndSandboxHeaders(string fileName, string content, string expectedType)
     {
-        var icon = Path.Combine(_directory.FullName, fileName);
+        var icon = Path.Combine(_directory.Path, fileName);
         await File.WriteAllTextAsync(icon, content);
         await using var host = await TestProxyHost.StartAsync([new() { Name = "tool", Port = 1, LauncherEntry = new() { IconPath = icon } }], output: output);
         using var client = host.CreateClient();

@@ -19,22 +19,22 @@ namespace ProxyHost.Integration.Tests;
 /// </summary>
 public sealed class PluginTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly DirectoryInfo _plugins = Directory.CreateTempSubdirectory("proxyhost-plugins-");
+    private readonly TempDirectory _plugins = new("proxyhost-plugins-");
 
-    public void Dispose() => _plugins.Delete(recursive: true);
+    public void Dispose() => _plugins.Dispose();
 
     [Fact]
     public async Task PluginsFolder_ExamplePluginContributesServerAndServiceBrokenDllIsSkippedWithWarning()
     {
         foreach (var file in new[] { "HelloPlugin.dll", "HelloPlugin.deps.json" })
         {
-            File.Copy(Path.Combine(ExamplePluginOutput(), file), Path.Combine(_plugins.FullName, file));
+            File.Copy(Path.Combine(ExamplePluginOutput(), file), Path.Combine(_plugins.Path, file));
         }
-        await File.WriteAllTextAsync(Path.Combine(_plugins.FullName, "broken.dll"), "not an assembly");
+        await File.WriteAllTextAsync(Path.Combine(_plugins.Path, "broken.dll"), "not an assembly");
         var warning = new LogEventSignal(HostingEventIds.PluginWarning);
 
         await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
-            configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
+            configureOptions: o => o.PluginDirectories = [_plugins.Path]);
         using var client = host.CreateClient();
         var info = JsonNode.Parse(await client.GetStringAsync("server-proxy/servers-info"))!;
 
@@ -49,11 +49,11 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
     public async Task PluginsFolder_NuGetPackage_IsUnpackedAndLoaded()
     {
         await WritePackageAsync();
-        await File.WriteAllTextAsync(Path.Combine(_plugins.FullName, "Broken.1.0.0.nupkg"), "not a zip");
+        await File.WriteAllTextAsync(Path.Combine(_plugins.Path, "Broken.1.0.0.nupkg"), "not a zip");
         var warning = new LogEventSignal(HostingEventIds.PluginWarning);
 
         await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
-            configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
+            configureOptions: o => o.PluginDirectories = [_plugins.Path]);
 
         (await ServerNamesAsync(host)).Should().Equal("hello-plugin");
         (await warning.Logged.DefaultTimeout()).Should().Contain("Broken.1.0.0.nupkg").And.Contain("skipped");
@@ -72,7 +72,7 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
             var warning = new LogEventSignal(HostingEventIds.PluginWarning);
 
             await using var host = await TestProxyHost.StartAsync(output: output, logSignal: warning,
-                configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
+                configureOptions: o => o.PluginDirectories = [_plugins.Path]);
 
             (await ServerNamesAsync(host)).Should().Equal("hello-plugin");
             (warning.Logged.IsCompleted ? await warning.Logged : null).Should().BeNull("the package itself is fine");
@@ -89,7 +89,7 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
     {
         var package = await WritePackageAsync();
         var unpacked = Path.Combine(PrivateState.Root, "plugins", $"HelloPlugin-{PackageHash(package)}");
-        await using (var first = await TestProxyHost.StartAsync(output: output, configureOptions: o => o.PluginDirectories = [_plugins.FullName]))
+        await using (var first = await TestProxyHost.StartAsync(output: output, configureOptions: o => o.PluginDirectories = [_plugins.Path]))
         {
             (await ServerNamesAsync(first)).Should().Equal("hello-plugin");
         }
@@ -102,7 +102,7 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
         await File.WriteAllTextAsync(Path.Combine(unpacked, "Extra.dll"), "planted dependency");
         var warning = new LogEventSignal(HostingEventIds.PluginWarning);
         await using var second = await TestProxyHost.StartAsync(output: output, logSignal: warning,
-            configureOptions: o => o.PluginDirectories = [_plugins.FullName]);
+            configureOptions: o => o.PluginDirectories = [_plugins.Path]);
 
         (await ServerNamesAsync(second)).Should().Equal("hello-plugin");
         (await warning.Logged.DefaultTimeout()).Should().Contain(unpacked).And.Contain("does not match the package");
@@ -122,7 +122,7 @@ public sealed class PluginTests(ITestOutputHelper output) : IDisposable
 
     private async Task<string> WritePackageAsync()
     {
-        var package = Path.Combine(_plugins.FullName, "HelloPlugin.1.0.0.nupkg");
+        var package = Path.Combine(_plugins.Path, "HelloPlugin.1.0.0.nupkg");
         using (var archive = ZipFile.Open(package, ZipArchiveMode.Create))
         {
             var nuspec = archive.CreateEntry("HelloPlugin.nuspec");

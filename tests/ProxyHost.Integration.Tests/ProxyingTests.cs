@@ -153,48 +153,34 @@ public sealed class ProxyingTests(ITestOutputHelper output)
     [Fact]
     public async Task Proxy_UnixSocketBackend_ServesHttpAndWebSocket()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-test-");
-        try
-        {
-            var socketPath = Path.Combine(directory.FullName, "backend.sock");
-            await using var backend = await TestBackend.StartUnixSocketAsync(socketPath);
-            var definition = new ServerProcessDefinition { Name = "uds", UnixSocket = UnixSocketSetting.AtPath(socketPath) };
-            await using var host = await TestProxyHost.StartAsync([definition]);
-            using var client = host.CreateClient();
+        using var directory = new TempDirectory("proxyhost-test-");
+        var socketPath = Path.Combine(directory.Path, "backend.sock");
+        await using var backend = await TestBackend.StartUnixSocketAsync(socketPath);
+        var definition = new ServerProcessDefinition { Name = "uds", UnixSocket = UnixSocketSetting.AtPath(socketPath) };
+        await using var host = await TestProxyHost.StartAsync([definition]);
+        using var client = host.CreateClient();
 
-            var report = await client.GetFromJsonAsync<RequestReport>("uds/over/socket");
+        var report = await client.GetFromJsonAsync<RequestReport>("uds/over/socket");
 
-            report!.Path.Should().Be("/over/socket");
-            await AssertWebSocketEchoAsync(host, "uds/ws");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        report!.Path.Should().Be("/over/socket");
+        await AssertWebSocketEchoAsync(host, "uds/ws");
     }
 
     [Fact]
     public async Task Proxy_UnixSocketBackendRefuses_LogsTheSocketPathNotLocalhost80()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-test-");
-        try
-        {
-            var socketPath = Path.Combine(directory.FullName, "nobody-listens.sock");
-            var definition = new ServerProcessDefinition { Name = "uds", UnixSocket = UnixSocketSetting.AtPath(socketPath) };
-            var forwardFailed = new LogEventSignal((_, message) => message.Contains("forwarding", StringComparison.Ordinal));
-            await using var host = await TestProxyHost.StartAsync([definition], output: output, logSignal: forwardFailed);
-            using var client = host.CreateClient();
+        using var directory = new TempDirectory("proxyhost-test-");
+        var socketPath = Path.Combine(directory.Path, "nobody-listens.sock");
+        var definition = new ServerProcessDefinition { Name = "uds", UnixSocket = UnixSocketSetting.AtPath(socketPath) };
+        var forwardFailed = new LogEventSignal((_, message) => message.Contains("forwarding", StringComparison.Ordinal));
+        await using var host = await TestProxyHost.StartAsync([definition], output: output, logSignal: forwardFailed);
+        using var client = host.CreateClient();
 
-            var response = await client.GetAsync("uds/");
+        var response = await client.GetAsync("uds/");
 
-            response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
-            var logged = await forwardFailed.Logged.DefaultTimeout();
-            logged.Should().Contain("unix:" + socketPath).And.NotContain("localhost:80");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+        var logged = await forwardFailed.Logged.DefaultTimeout();
+        logged.Should().Contain("unix:" + socketPath).And.NotContain("localhost:80");
     }
 
     [Fact]

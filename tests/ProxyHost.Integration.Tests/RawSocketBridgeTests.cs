@@ -39,23 +39,16 @@ public sealed class RawSocketBridgeTests(ITestOutputHelper output)
     [Fact]
     public async Task RawBridge_UnixSocketService_IsBridged()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-test-");
-        try
-        {
-            var path = Path.Combine(directory.FullName, "raw.sock");
-            await using var service = SwapCaseEchoServer.StartUnixSocket(path);
-            var definition = new ServerProcessDefinition { Name = "raw", UnixSocket = UnixSocketSetting.AtPath(path), RawSocketProxy = true };
-            await using var host = await TestProxyHost.StartAsync([definition], output: output);
-            using var socket = await WebSocketClient.ConnectAsync(host, "raw/");
+        using var directory = new TempDirectory("proxyhost-test-");
+        var path = Path.Combine(directory.Path, "raw.sock");
+        await using var service = SwapCaseEchoServer.StartUnixSocket(path);
+        var definition = new ServerProcessDefinition { Name = "raw", UnixSocket = UnixSocketSetting.AtPath(path), RawSocketProxy = true };
+        await using var host = await TestProxyHost.StartAsync([definition], output: output);
+        using var socket = await WebSocketClient.ConnectAsync(host, "raw/");
 
-            await socket.SendTextAsync("over a Unix socket");
+        await socket.SendTextAsync("over a Unix socket");
 
-            Encoding.UTF8.GetString((await socket.ReceiveMessageAsync()).Payload).Should().Be("OVER A uNIX SOCKET");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Encoding.UTF8.GetString((await socket.ReceiveMessageAsync()).Payload).Should().Be("OVER A uNIX SOCKET");
     }
 
     [Fact]

@@ -131,79 +131,58 @@ public sealed class SupervisedServerTests(ITestOutputHelper output)
     [Fact]
     public async Task PythonHttpServer_IsStartedAndProxied()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-files-");
-        try
+        using var directory = new TempDirectory("proxyhost-files-");
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "hello.txt"), "hello from http.server");
+        var definition = new ServerProcessDefinition
         {
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "hello.txt"), "hello from http.server");
-            var definition = new ServerProcessDefinition
-            {
-                Name = "files",
-                Command = ["python3", "-m", "http.server", "<port>", "--bind", "127.0.0.1", "--directory", directory.FullName],
-                Timeout = TimeSpan.FromSeconds(20),
-            };
-            await using var host = await TestProxyHost.StartAsync([definition], output: output);
-            using var client = host.CreateClient();
+            Name = "files",
+            Command = ["python3", "-m", "http.server", "<port>", "--bind", "127.0.0.1", "--directory", directory.Path],
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+        await using var host = await TestProxyHost.StartAsync([definition], output: output);
+        using var client = host.CreateClient();
 
-            (await client.GetStringAsync("files/hello.txt").DefaultTimeout()).Should().Be("hello from http.server");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        (await client.GetStringAsync("files/hello.txt").DefaultTimeout()).Should().Be("hello from http.server");
     }
 
     [Fact]
     public async Task ConfigFileEdits_AddChangeAndRemoveServersLive()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-config-");
-        try
-        {
-            var configPath = Path.Combine(directory.FullName, "proxyhost.json");
-            await File.WriteAllTextAsync(configPath, Config(("one", 1)));
-            await using var host = await TestProxyHost.StartAsync(configPath: configPath, output: output);
-            using var client = host.CreateClient();
-            var onePid = int.Parse(await client.GetStringAsync("one/pid").DefaultTimeout());
-            (await client.GetAsync("two/")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        using var directory = new TempDirectory("proxyhost-config-");
+        var configPath = Path.Combine(directory.Path, "proxyhost.json");
+        await File.WriteAllTextAsync(configPath, Config(("one", 1)));
+        await using var host = await TestProxyHost.StartAsync(configPath: configPath, output: output);
+        using var client = host.CreateClient();
+        var onePid = int.Parse(await client.GetStringAsync("one/pid").DefaultTimeout());
+        (await client.GetAsync("two/")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-            await RewriteConfigAsync(host, configPath, Config(("one", 1), ("two", 2)));
-            (await client.GetStringAsync("two/").DefaultTimeout()).Should().Contain("dummy ok");
-            ProcessChecks.IsAlive(onePid).Should().BeTrue("an unchanged server keeps running");
+        await RewriteConfigAsync(host, configPath, Config(("one", 1), ("two", 2)));
+        (await client.GetStringAsync("two/").DefaultTimeout()).Should().Contain("dummy ok");
+        ProcessChecks.IsAlive(onePid).Should().BeTrue("an unchanged server keeps running");
 
-            await RewriteConfigAsync(host, configPath, Config(("one", 3)));
-            (await ProcessChecks.WaitForExitAsync(onePid)).Should().BeTrue("a changed server's old process is stopped");
-            int.Parse(await client.GetStringAsync("one/pid").DefaultTimeout()).Should().NotBe(onePid);
-            (await client.GetAsync("two/")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        await RewriteConfigAsync(host, configPath, Config(("one", 3)));
+        (await ProcessChecks.WaitForExitAsync(onePid)).Should().BeTrue("a changed server's old process is stopped");
+        int.Parse(await client.GetStringAsync("one/pid").DefaultTimeout()).Should().NotBe(onePid);
+        (await client.GetAsync("two/")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task InvalidConfigEdit_IsIgnoredAndServersKeepRunning()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-config-");
-        try
-        {
-            var configPath = Path.Combine(directory.FullName, "proxyhost.json");
-            await File.WriteAllTextAsync(configPath, Config(("one", 1)));
-            var rejected = new LogEventSignal(HostingEventIds.ConfigReloadRejected);
-            await using var host = await TestProxyHost.StartAsync(configPath: configPath, output: output, logSignal: rejected);
-            using var client = host.CreateClient();
-            await client.GetStringAsync("one/").DefaultTimeout();
+        using var directory = new TempDirectory("proxyhost-config-");
+        var configPath = Path.Combine(directory.Path, "proxyhost.json");
+        await File.WriteAllTextAsync(configPath, Config(("one", 1)));
+        var rejected = new LogEventSignal(HostingEventIds.ConfigReloadRejected);
+        await using var host = await TestProxyHost.StartAsync(configPath: configPath, output: output, logSignal: rejected);
+        using var client = host.CreateClient();
+        await client.GetStringAsync("one/").DefaultTimeout();
 
-            await File.WriteAllTextAsync(configPath, """{"servers": {"one": {"command": ["x"], "timeout": "soon"}}}""");
+        await File.WriteAllTextAsync(configPath, """{"servers": {"one": {"command": ["x"], "timeout": "soon"}}}""");
 
-            (await rejected.Logged.DefaultTimeout()).Should().Contain("servers.one.timeout");
+        (await rejected.Logged.DefaultTimeout()).Should().Contain("servers.one.timeout");
 
-            host.Catalog.Current.Servers.Single().Command.Should().Equal(DummyArgv("http", "--port", "<port>", "--print", "1"));
-            (await client.GetStringAsync("one/").DefaultTimeout()).Should().Contain("dummy ok");
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        host.Catalog.Current.Servers.Single().Command.Should().Equal(DummyArgv("http", "--port", "<port>", "--print", "1"));
+        (await client.GetStringAsync("one/").DefaultTimeout()).Should().Contain("dummy ok");
     }
 
     [Fact]

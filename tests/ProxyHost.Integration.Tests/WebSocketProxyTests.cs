@@ -183,29 +183,22 @@ public sealed class WebSocketProxyTests(ITestOutputHelper output)
     [Fact]
     public async Task ProxiedWebSocket_UnixSocketBackend_KeepsSubprotocolAndCloseCode()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-test-");
-        try
-        {
-            var socketPath = Path.Combine(directory.FullName, "backend.sock");
-            await using var backend = await TestBackend.StartUnixSocketAsync(socketPath);
-            var definition = new ServerProcessDefinition { Name = "uds", UnixSocket = UnixSocketSetting.AtPath(socketPath) };
-            await using var host = await TestProxyHost.StartAsync([definition]);
+        using var directory = new TempDirectory("proxyhost-test-");
+        var socketPath = Path.Combine(directory.Path, "backend.sock");
+        await using var backend = await TestBackend.StartUnixSocketAsync(socketPath);
+        var definition = new ServerProcessDefinition { Name = "uds", UnixSocket = UnixSocketSetting.AtPath(socketPath) };
+        await using var host = await TestProxyHost.StartAsync([definition]);
 
-            using (var chooser = await WebSocketClient.ConnectAsync(host, "uds/ws/subprotocol/b", o => { o.AddSubProtocol("a"); o.AddSubProtocol("b"); }))
-            {
-                chooser.SubProtocol.Should().Be("b");
-            }
-            using var closer = await WebSocketClient.ConnectAsync(host, "uds/ws/close-4001");
-            await closer.SendTextAsync("close please");
-            var result = await closer.ReceiveAsync(new byte[1024], CancellationToken.None).DefaultTimeout();
-
-            ((int)result.CloseStatus!).Should().Be(4001);
-            result.CloseStatusDescription.Should().Be("backend says bye");
-        }
-        finally
+        using (var chooser = await WebSocketClient.ConnectAsync(host, "uds/ws/subprotocol/b", o => { o.AddSubProtocol("a"); o.AddSubProtocol("b"); }))
         {
-            directory.Delete(recursive: true);
+            chooser.SubProtocol.Should().Be("b");
         }
+        using var closer = await WebSocketClient.ConnectAsync(host, "uds/ws/close-4001");
+        await closer.SendTextAsync("close please");
+        var result = await closer.ReceiveAsync(new byte[1024], CancellationToken.None).DefaultTimeout();
+
+        ((int)result.CloseStatus!).Should().Be(4001);
+        result.CloseStatusDescription.Should().Be("backend says bye");
     }
 
     [Fact]

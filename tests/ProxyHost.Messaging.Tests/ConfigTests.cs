@@ -1,5 +1,6 @@
 using FluentAssertions;
 using ProxyHost.Configuration;
+using ProxyHost.Tests;
 using Xunit;
 
 namespace ProxyHost.Messaging.Tests;
@@ -9,9 +10,9 @@ public sealed class ConfigTests : IDisposable
 {
     private const string File = "/etc/proxyhost.json";
 
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-messaging-config-");
+    private readonly TempDirectory _directory = new("proxyhost-messaging-config-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Theory]
     [InlineData("web")]
@@ -27,7 +28,7 @@ public sealed class ConfigTests : IDisposable
     {
         var error = ParseSiteWithUploads(uploadDir).Should().Throw<ConfigValidationException>().Which.Errors.Should().ContainSingle().Which;
 
-        error.Source.Should().Be(Path.Combine(_directory.FullName, "proxyhost.json"));
+        error.Source.Should().Be(Path.Combine(_directory.Path, "proxyhost.json"));
         error.Location.Should().Be("webservers.chat.upload_dir");
         error.Message.Should().Contain("uploads would be served as the site's own files");
     }
@@ -49,7 +50,7 @@ public sealed class ConfigTests : IDisposable
     /// </summary>
     private Action ParseSiteWithUploads(string uploadDir)
     {
-        var root = _directory.FullName;
+        var root = _directory.Path;
         System.IO.Directory.CreateDirectory(Path.Combine(root, "web", "static"));
         System.IO.Directory.CreateDirectory(Path.Combine(root, "data"));
         System.IO.Directory.CreateDirectory(Path.Combine(root, "public"));

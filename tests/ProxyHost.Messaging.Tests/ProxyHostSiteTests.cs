@@ -19,14 +19,14 @@ namespace ProxyHost.Messaging.Tests;
 public sealed class ProxyHostSiteTests : IDisposable
 {
     private const string Token = "messaging-test-token";
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-sites-");
+    private readonly TempDirectory _directory = new("proxyhost-sites-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task ConfiguredSite_IsServedUnderMessagingPrefix_BehindTheToken_WithUploadsServedBack()
     {
-        var web = _directory.CreateSubdirectory("web");
+        var web = Directory.CreateDirectory(_directory.Combine("web"));
         await File.WriteAllTextAsync(Path.Combine(web.FullName, "index.html"), "<p>chat at {{ base_path }}</p>");
         var config = WriteConfig("""{"webservers": {"chat": {"root": "web", "upload_dir": "uploads", "echo": true}}}""");
         await using var app = await StartAsync(config, "/jupyter/");
@@ -49,7 +49,7 @@ public sealed class ProxyHostSiteTests : IDisposable
 
         (await http.GetByteArrayAsync("jupyter/_/messaging/chat/" + url).DefaultTimeout()).Should().Equal(1, 2, 3);
         (await anonymous.GetAsync("jupyter/_/messaging/chat/" + url).DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
-        Directory.GetFiles(Path.Combine(_directory.FullName, "uploads")).Should().ContainSingle("upload_dir is relative to the config file");
+        Directory.GetFiles(Path.Combine(_directory.Path, "uploads")).Should().ContainSingle("upload_dir is relative to the config file");
         var sites = app.Services.GetRequiredService<TypedMessagingSites>();
         sites.Names.Should().Equal("chat");
         sites["CHAT"].NumClients.Should().Be(1);
@@ -86,13 +86,13 @@ public sealed class ProxyHostSiteTests : IDisposable
 
         var errors = (await act.Should().ThrowAsync<ConfigValidationException>()).Which.Errors.Select(e => e.ToString());
         errors.Should().Equal(
-            $"{config}: webservers.chat.root: the folder {Path.Combine(_directory.FullName, "nowhere")} does not exist",
-            $"{config}: webservers.chat.mounts.gone: the folder {Path.Combine(_directory.FullName, "gone")} does not exist");
+            $"{config}: webservers.chat.root: the folder {Path.Combine(_directory.Path, "nowhere")} does not exist",
+            $"{config}: webservers.chat.mounts.gone: the folder {Path.Combine(_directory.Path, "gone")} does not exist");
     }
 
     private string WriteConfig(string json)
     {
-        var path = Path.Combine(_directory.FullName, "proxyhost.json");
+        var path = Path.Combine(_directory.Path, "proxyhost.json");
         File.WriteAllText(path, json);
         return path;
     }

@@ -18,9 +18,9 @@ public sealed class DaemonTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-daemon-tests-");
+    private readonly TempDirectory _directory = new("proxyhost-daemon-tests-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task StopAsync_ServerWithRealDaemon_StopsAndReapsTheDaemon()
@@ -81,7 +81,7 @@ public sealed class DaemonTests(ITestOutputHelper output) : IDisposable
         var liveMarker = ProcessTree.NewMarker();
         var crashedDaemon = await StartDaemonAsync(crashedMarker, "crashed.pid");
         var liveDaemon = await StartDaemonAsync(liveMarker, "live.pid");
-        var socketFolder = Directory.CreateDirectory(Path.Combine(_directory.FullName, "socket-folder"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+        var socketFolder = Directory.CreateDirectory(Path.Combine(_directory.Path, "socket-folder"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
         File.WriteAllText(Path.Combine(socketFolder, "socket"), "");
         var selfStart = ReadStartTime(Environment.ProcessId);
         // The same PID with another start time: that ProxyHost is gone and its PID was reused.
@@ -104,11 +104,11 @@ public sealed class DaemonTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private string RunsDirectory => Path.Combine(_directory.FullName, "runs");
+    private string RunsDirectory => Path.Combine(_directory.Path, "runs");
 
     private SupervisorHarness CreateHarness(out string pidFile)
     {
-        pidFile = Path.Combine(_directory.FullName, "daemon.pid");
+        pidFile = Path.Combine(_directory.Path, "daemon.pid");
         return SupervisorHarness.Create(
             output,
             [SupervisorHarness.Dummy("lab", "http", "--port", "<port>", "--daemon", pidFile)],
@@ -129,7 +129,7 @@ public sealed class DaemonTests(ITestOutputHelper output) : IDisposable
     /// <summary>A setsid'd, double-forked sleep carrying <paramref name="marker"/>, as a crashed run's daemon would.</summary>
     private async Task<int> StartDaemonAsync(string marker, string pidFileName)
     {
-        var pidFile = Path.Combine(_directory.FullName, pidFileName);
+        var pidFile = Path.Combine(_directory.Path, pidFileName);
         var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
         foreach (var argument in (string[])["sh", "-c", "sleep 600 </dev/null >/dev/null 2>&1 & echo $! > \"$0\"", pidFile])
         {

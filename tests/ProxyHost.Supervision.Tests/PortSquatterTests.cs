@@ -98,26 +98,19 @@ public sealed class PortSquatterTests(ITestOutputHelper output)
     [Fact]
     public async Task EnsureRunningAsync_AnotherProcessListensOnTheFixedUnixSocket_FailsInsteadOfBecomingRunning()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-squat-");
-        try
-        {
-            var path = Path.Combine(directory.FullName, "socket");
-            await using var squatter = await StartSquatterAsync(ServerEndpoint.UnixSocket(path), "--unix-socket", path);
-            var definition = SupervisorHarness.Dummy("lab", "never-listen") with { UnixSocket = UnixSocketSetting.AtPath(path), Timeout = TimeSpan.FromMinutes(2) };
-            await using var harness = SupervisorHarness.Create(output, definition);
-            await using var recorder = await SnapshotRecorder.StartAsync(harness.Supervisor, "lab");
+        using var directory = new TempDirectory("proxyhost-squat-");
+        var path = Path.Combine(directory.Path, "socket");
+        await using var squatter = await StartSquatterAsync(ServerEndpoint.UnixSocket(path), "--unix-socket", path);
+        var definition = SupervisorHarness.Dummy("lab", "never-listen") with { UnixSocket = UnixSocketSetting.AtPath(path), Timeout = TimeSpan.FromMinutes(2) };
+        await using var harness = SupervisorHarness.Create(output, definition);
+        await using var recorder = await SnapshotRecorder.StartAsync(harness.Supervisor, "lab");
 
-            var act = async () => await harness.Supervisor.EnsureRunningAsync("lab", CancellationToken.None).DefaultTimeout();
+        var act = async () => await harness.Supervisor.EnsureRunningAsync("lab", CancellationToken.None).DefaultTimeout();
 
-            var error = (await act.Should().ThrowAsync<ServerUnavailableException>()).Which;
-            error.Reason.Should().Be(ServerUnavailableReason.EndpointInUse);
-            error.Message.Should().Be($"unix socket {path} is answered by a process ProxyHost did not start; 'lab' was stopped");
-            recorder.Seen.Should().NotContain(s => s.State == ServerProcessState.Running);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        var error = (await act.Should().ThrowAsync<ServerUnavailableException>()).Which;
+        error.Reason.Should().Be(ServerUnavailableReason.EndpointInUse);
+        error.Message.Should().Be($"unix socket {path} is answered by a process ProxyHost did not start; 'lab' was stopped");
+        recorder.Seen.Should().NotContain(s => s.State == ServerProcessState.Running);
     }
 
     private static TcpListener Listen(IPAddress address)

@@ -99,21 +99,14 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Start_WithWorkingDirectory_RunsThere()
     {
-        var directory = Directory.CreateTempSubdirectory("proxyhost-test-");
-        try
-        {
-            var lines = new ConcurrentQueue<ProcessOutputLine>();
-            await using var process = _runner.Start(new ProcessCommand("pwd").WithWorkingDirectory(directory.FullName), lines.Enqueue);
+        using var directory = new TempDirectory();
+        var lines = new ConcurrentQueue<ProcessOutputLine>();
+        await using var process = _runner.Start(new ProcessCommand("pwd").WithWorkingDirectory(directory.Path), lines.Enqueue);
 
-            await process.Exited.DefaultTimeout();
-            await process.OutputCompleted.DefaultTimeout();
+        await process.Exited.DefaultTimeout();
+        await process.OutputCompleted.DefaultTimeout();
 
-            lines.Select(l => l.Text).Should().Equal(directory.FullName);
-        }
-        finally
-        {
-            directory.Delete();
-        }
+        lines.Select(l => l.Text).Should().Equal(directory.Path);
     }
 
     [Fact]

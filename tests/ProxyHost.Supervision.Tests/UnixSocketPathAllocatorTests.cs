@@ -2,6 +2,7 @@ using System.Text;
 using FluentAssertions;
 using ProxyHost.Security;
 using ProxyHost.Supervision.Endpoints;
+using ProxyHost.Tests;
 using Xunit;
 
 namespace ProxyHost.Supervision.Tests;
@@ -11,9 +12,9 @@ namespace ProxyHost.Supervision.Tests;
 public sealed class UnixSocketPathAllocatorTests : IDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("proxyhost-sockets-");
+    private readonly TempDirectory _directory = new("proxyhost-sockets-");
 
-    public void Dispose() => _directory.Delete(recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public void Allocate_CreatesAFreshPrivateFolderUnderThePrivateRoot_RemovedOnDispose()
@@ -55,7 +56,7 @@ public sealed class UnixSocketPathAllocatorTests : IDisposable
 
     private string LongFolder(int length)
     {
-        var path = Path.Combine(_directory.FullName, new string('d', Math.Max(1, length - _directory.FullName.Length - 1)));
+        var path = Path.Combine(_directory.Path, new string('d', Math.Max(1, length - _directory.Path.Length - 1)));
         Directory.CreateDirectory(path);
         return path;
     }
