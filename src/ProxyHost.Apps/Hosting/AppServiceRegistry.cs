@@ -80,8 +80,17 @@ public sealed class AppServiceRegistry : IInstanceHost, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(idleTimeout), "the idle timeout cannot be negative");
         }
         var factory = ServiceFactory.Bind(appClassName, ToJson(appParameters, nameof(appParameters)));
-        var service = new RegisteredService(workspace, appServiceName, appClassName, factory, fixedServiceId, sharedService, serviceIdValidator,
-            idleTimeout ?? DefaultIdleTimeout);
+        var service = new RegisteredService
+        {
+            Workspace = workspace,
+            Name = appServiceName,
+            ClassName = appClassName,
+            Factory = factory,
+            FixedServiceId = fixedServiceId,
+            Shared = sharedService,
+            ServiceIdValidator = serviceIdValidator,
+            IdleTimeout = idleTimeout ?? DefaultIdleTimeout,
+        };
         if (!_services.TryAdd((workspace, appServiceName), service))
         {
             throw new ArgumentException($"service '{appServiceName}' is already registered in workspace '{workspace}'", nameof(appServiceName));
@@ -102,7 +111,15 @@ public sealed class AppServiceRegistry : IInstanceHost, IAsyncDisposable
             throw new ArgumentException("app parameters must be a JSON object", nameof(appParameters));
         }
         var json = parameters.ValueKind == JsonValueKind.Object ? parameters.GetRawText() : "{}";
-        var app = new RegisteredApp(appName, service, json, [.. resourceRoots ?? []], serviceChooserAppName, title ?? appName);
+        var app = new RegisteredApp
+        {
+            Name = appName,
+            Title = title ?? appName,
+            Service = service,
+            AppParametersJson = json,
+            ResourceRoots = [.. resourceRoots ?? []],
+            ServiceChooserAppName = serviceChooserAppName,
+        };
         lock (_gate)
         {
             if (!_apps.TryAdd((service.Workspace, appName), app))

@@ -1,38 +1,29 @@
 namespace ProxyHost.Apps.Hosting;
 
 /// <summary>An application-service backend as registered (returned by <c>RegisterService</c>; pass it to <c>RegisterApp</c>).</summary>
-public sealed class RegisteredService
+public sealed record RegisteredService
 {
-    internal RegisteredService(string workspace, string name, string className, ServiceFactory factory, string? fixedServiceId, bool shared,
-        Func<string, bool>? serviceIdValidator, TimeSpan idleTimeout)
+    internal RegisteredService()
     {
-        Workspace = workspace;
-        Name = name;
-        ClassName = className;
-        Factory = factory;
-        FixedServiceId = fixedServiceId;
-        Shared = shared;
-        ServiceIdValidator = serviceIdValidator;
-        IdleTimeout = idleTimeout;
     }
 
-    public string Workspace { get; }
+    public string Workspace { get; internal init; } = "";
 
-    public string Name { get; }
+    public string Name { get; internal init; } = "";
 
-    public string ClassName { get; }
+    public string ClassName { get; internal init; } = "";
 
-    public string? FixedServiceId { get; }
+    public string? FixedServiceId { get; internal init; }
 
     /// <summary>True: one instance per service id, shared by its sessions; false: one instance per session.</summary>
-    public bool Shared { get; }
+    public bool Shared { get; internal init; }
 
-    public Func<string, bool>? ServiceIdValidator { get; }
+    public Func<string, bool>? ServiceIdValidator { get; internal init; }
 
     /// <summary>How long a shared instance without a fixed id lives on after its last session left.</summary>
-    public TimeSpan IdleTimeout { get; }
+    public TimeSpan IdleTimeout { get; internal init; }
 
-    internal ServiceFactory Factory { get; }
+    internal ServiceFactory Factory { get; init; } = null!;
 
     /// <summary>A fixed id must match; otherwise the validator decides (an exception means invalid).</summary>
     public bool IsValidServiceId(string serviceId)
@@ -58,35 +49,4 @@ public sealed class RegisteredService
     }
 
     internal string Describe(string serviceId) => $"{Workspace}/{Name}/{serviceId}";
-}
-
-/// <summary>A web-application frontend bound to one service (returned by <c>RegisterApp</c>).</summary>
-public sealed class RegisteredApp
-{
-    internal RegisteredApp(string name, RegisteredService service, string appParametersJson, IReadOnlyList<ResourceRoot> resourceRoots, string? serviceChooserAppName, string title)
-    {
-        Title = title;
-        Name = name;
-        Service = service;
-        AppParametersJson = appParametersJson;
-        ResourceRoots = resourceRoots;
-        ServiceChooserAppName = serviceChooserAppName;
-    }
-
-    public string Name { get; }
-
-    /// <summary>What launchers show; the app name unless given.</summary>
-    public string Title { get; }
-
-    public string Workspace => Service.Workspace;
-
-    public RegisteredService Service { get; }
-
-    /// <summary>The JSON object sent to the browser as <c>app_parameters</c> in <c>session_connected</c>.</summary>
-    public string AppParametersJson { get; }
-
-    public IReadOnlyList<ResourceRoot> ResourceRoots { get; }
-
-    /// <summary>A sibling app to send browsers to when they come without a (valid) service id.</summary>
-    public string? ServiceChooserAppName { get; }
 }
