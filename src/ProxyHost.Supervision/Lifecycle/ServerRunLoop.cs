@@ -67,9 +67,12 @@ internal sealed partial class ServerRunLoop
             if (_quickFailures > 0 && !_crashLoopBreaker.IsOpen)
             {
                 var delay = RestartPipelineFactory.GetRestartBackoff(_quickFailures, _services.Options);
-                _state.WaitForBackoff(_services.TimeProvider.GetUtcNow() + delay);
+                var retryAt = _services.TimeProvider.GetUtcNow() + delay;
+                // The timer is armed before the state says Backoff, so whoever sees the state can rely on the retry time.
+                var backoff = Task.Delay(delay, _services.TimeProvider, stop.Token);
+                _state.WaitForBackoff(retryAt);
                 Log.BackingOff(_logger, Name, delay);
-                await Task.Delay(delay, _services.TimeProvider, stop.Token).ConfigureAwait(false);
+                await backoff.ConfigureAwait(false);
             }
 
             var outcome = await _crashLoopBreaker.ExecuteAsync(
