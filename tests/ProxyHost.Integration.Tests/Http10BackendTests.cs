@@ -42,9 +42,39 @@ public sealed partial class Http10BackendTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task IdempotentRequest_WhoseConnectionsAreReset_IsSentAgainUpToFourTimes()
+    {
+        await using var recovering = new Http10Backend(closeDelay: TimeSpan.Zero, resetConnections: 3);
+        await using var down = new Http10Backend(closeDelay: TimeSpan.Zero, resetConnections: int.MaxValue);
+        await using var host = await TestProxyHost.StartAsync(output: output);
+        using var client = host.CreateClient();
+
+        (await client.GetAsync($"proxy/{recovering.Port}/page").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.OK);
+        var clock = Stopwatch.StartNew();
+        (await client.GetAsync($"proxy/{down.Port}/page").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.BadGateway);
+        output.WriteLine($"a backend that resets every connection answered 502 after {clock.ElapsedMilliseconds} ms");
+
+        recovering.Connections.Should().Be(4);
+        down.Connections.Should().Be(4, "three more attempts, then the failure is the client's answer");
+    }
+
+    [Fact]
+    public async Task RequestThatIsNotIdempotent_WhoseConnectionIsReset_IsNotSentAgain()
+    {
+        await using var backend = new Http10Backend(closeDelay: TimeSpan.Zero, resetConnections: 1);
+        await using var host = await TestProxyHost.StartAsync(output: output);
+        using var client = host.CreateClient();
+
+        var response = await client.PostAsync($"proxy/{backend.Port}/order", new StringContent("pay once")).DefaultTimeout();
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway);
+        backend.Connections.Should().Be(1);
+    }
+
+    [Fact]
     public async Task PythonHttpServer_PageWith50Assets_Loaded20TimesWithSixConnections_HasNoErrors()
     {
-        await using var files = await PythonFiles.StartAsync();
+        await using var files = await PythonFiles.StartAsync(output);
 
         var errors = 0;
         using var browser = files.Host.CreateClient(maxConnections: 6);
@@ -63,7 +93,7 @@ public sealed partial class Http10BackendTests(ITestOutputHelper output)
     [Fact]
     public async Task PythonHttpServer_RoundsOf200ConcurrentGets_HaveNoErrors()
     {
-        await using var files = await PythonFiles.StartAsync();
+        await using var files = await PythonFiles.StartAsync(output);
         using var client = files.Host.CreateClient(maxConnections: 200);
         // http.server listens with a backlog of 5, so ProxyHost must pace its new connections (a burst of 200
         // would overflow the backlog and stall in TCP's retransmissions). The bound is generous for a slow machine.
@@ -116,7 +146,7 @@ public sealed partial class Http10BackendTests(ITestOutputHelper output)
 
         public TestProxyHost Host { get; }
 
-        public static async Task<PythonFiles> StartAsync()
+        public static async Task<PythonFiles> StartAsync(ITestOutputHelper output)
         {
             var directory = Directory.CreateTempSubdirectory("proxyhost-http10-");
             for (var i = 0; i < Assets; i++)
@@ -131,7 +161,7 @@ public sealed partial class Http10BackendTests(ITestOutputHelper output)
                 Command = ["python3", "-m", "http.server", "<port>", "--bind", "127.0.0.1", "--directory", directory.FullName],
                 Timeout = TimeSpan.FromSeconds(20),
             };
-            var host = await TestProxyHost.StartAsync([definition]);
+            var host = await TestProxyHost.StartAsync([definition], output: output);
             using var warmUp = host.CreateClient();
             (await warmUp.GetAsync("files/index.html").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.OK);
             return new PythonFiles(directory, host);

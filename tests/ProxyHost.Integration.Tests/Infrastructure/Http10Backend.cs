@@ -8,7 +8,8 @@ namespace ProxyHost.Integration.Tests.Infrastructure;
 /// <summary>
 /// A raw TCP backend on 127.0.0.1:0 that answers each request with an HTTP/1.0 response without keep-alive
 /// and closes the connection a moment later, as Python's <c>http.server</c> does, and counts the requests
-/// that still arrived on a connection after its response.
+/// that still arrived on a connection after its response. The first <c>resetConnections</c> connections are
+/// reset as soon as their request arrives, as a backend that drops connections under load does.
 /// </summary>
 public sealed class Http10Backend : IAsyncDisposable
 {
@@ -19,12 +20,14 @@ public sealed class Http10Backend : IAsyncDisposable
     private readonly List<Task> _connections = [];
     private readonly Task _accepting;
     private readonly TimeSpan _closeDelay;
+    private readonly int _resetConnections;
     private int _lateRequests;
     private int _connectionCount;
 
-    public Http10Backend(TimeSpan closeDelay)
+    public Http10Backend(TimeSpan closeDelay, int resetConnections = 0)
     {
         _closeDelay = closeDelay;
+        _resetConnections = resetConnections;
         _listener.Start(backlog: 512);
         _accepting = AcceptAsync();
     }
@@ -61,15 +64,15 @@ public sealed class Http10Backend : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var socket = await _listener.AcceptSocketAsync(_stop.Token);
-            Interlocked.Increment(ref _connectionCount);
+            var reset = Interlocked.Increment(ref _connectionCount) <= _resetConnections;
             lock (_connections)
             {
-                _connections.Add(ServeAsync(socket));
+                _connections.Add(ServeAsync(socket, reset));
             }
         }
     }
 
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, bool reset)
     {
         using var _ = socket;
         var buffer = new byte[16 * 1024];
@@ -85,6 +88,11 @@ public sealed class Http10Backend : IAsyncDisposable
                     return;
                 }
                 received.Append(Encoding.Latin1.GetString(buffer, 0, read));
+            }
+            if (reset)
+            {
+                socket.LingerState = new LingerOption(enable: true, seconds: 0);
+                return;
             }
             await socket.SendAsync(Response, deadline.Token);
 
