@@ -19,10 +19,10 @@ public sealed class HostileConfigTests
         "{\"a\": 1}", "{\"\": \"\"}", "{\"Bad Header\": \"v\"}", "[[[]]]", "\"\\ud800\"",
     ];
 
-    public static TheoryData<string> ServerKeys() => new(ServerDefinitionReader.Keys);
+    public static TheoryData<string> EveryServerKey() => new(ServerKeys.All);
 
     [Theory]
-    [MemberData(nameof(ServerKeys))]
+    [MemberData(nameof(EveryServerKey))]
     public void ServerKey_EveryValueType_IsReadOrGivesErrorsAtThatKey(string key)
     {
         var rejected = 0;
@@ -62,7 +62,7 @@ public sealed class HostileConfigTests
     public void Fuzz_GeneratedAndMutatedConfigs_OnlyEverGiveLocatedErrors()
     {
         var random = new Random(6);
-        var keys = ServerDefinitionReader.Keys.Concat(["bogus", "", "COMMAND", "command ", "launcher_entry"]).ToArray();
+        var keys = ServerKeys.All.Concat(["bogus", "", "COMMAND", "command ", "launcher_entry"]).ToArray();
         var accepted = 0;
         for (var i = 0; i < 3000; i++)
         {

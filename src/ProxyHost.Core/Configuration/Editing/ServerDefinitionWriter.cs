@@ -20,58 +20,63 @@ internal static class ServerDefinitionWriter
         writer.WriteStartObject();
         if (!definition.Command.IsEmpty)
         {
-            writer.WritePropertyName("command");
+            writer.WritePropertyName(ServerKeys.Command);
             writer.WriteRawValue(CompactStringList(definition.Command));
         }
         if (definition.Timeout != ServerProcessDefinition.DefaultTimeout)
         {
-            writer.WritePropertyName("timeout");
-            writer.WriteRawValue(definition.Timeout.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
+            WriteSeconds(writer, ServerKeys.Timeout, definition.Timeout);
         }
-        WriteMap(writer, "environment", definition.Environment);
+        WriteMap(writer, ServerKeys.Environment, definition.Environment);
         if (definition.AbsoluteUrl)
         {
-            writer.WriteBoolean("absolute_url", true);
+            writer.WriteBoolean(ServerKeys.AbsoluteUrl, true);
         }
         if (definition.Port != 0)
         {
-            writer.WriteNumber("port", definition.Port);
+            writer.WriteNumber(ServerKeys.Port, definition.Port);
         }
         if (definition.UnixSocket.Enabled)
         {
             if (definition.UnixSocket.Path is { } socketPath)
             {
-                writer.WriteString("unix_socket", socketPath);
+                writer.WriteString(ServerKeys.UnixSocket, socketPath);
             }
             else
             {
-                writer.WriteBoolean("unix_socket", true);
+                writer.WriteBoolean(ServerKeys.UnixSocket, true);
             }
         }
-        WriteMap(writer, "mappath", definition.MapPath);
+        WriteMap(writer, ServerKeys.MapPath, definition.MapPath);
         WriteLauncherEntry(writer, definition.LauncherEntry);
         if (!definition.NewBrowserTab)
         {
-            writer.WriteBoolean("new_browser_tab", false);
+            writer.WriteBoolean(ServerKeys.NewBrowserTab, false);
         }
-        WriteMap(writer, "request_headers_override", definition.RequestHeadersOverride);
+        WriteMap(writer, ServerKeys.RequestHeadersOverride, definition.RequestHeadersOverride);
         if (!definition.UpdateLastActivity)
         {
-            writer.WriteBoolean("update_last_activity", false);
+            writer.WriteBoolean(ServerKeys.UpdateLastActivity, false);
         }
         if (definition.RawSocketProxy)
         {
-            writer.WriteBoolean("raw_socket_proxy", true);
+            writer.WriteBoolean(ServerKeys.RawSocketProxy, true);
         }
-        WriteSeconds(writer, "websocket_idle_timeout", definition.WebSocketIdleTimeout);
-        WriteSeconds(writer, "websocket_ping_interval", definition.WebSocketPingInterval);
-        if (definition.IdleTimeout is { } idleTimeout)
-        {
-            writer.WriteNumber("idle_timeout", idleTimeout.TotalSeconds);
-        }
+        WriteSeconds(writer, ServerKeys.WebSocketIdleTimeout, definition.WebSocketIdleTimeout);
+        WriteSeconds(writer, ServerKeys.WebSocketPingInterval, definition.WebSocketPingInterval);
+        WriteSeconds(writer, ServerKeys.IdleTimeout, definition.IdleTimeout);
         if (definition.MaxRequestBodySize is { } maxBody)
         {
-            writer.WriteNumber("max_request_body_size", maxBody);
+            writer.WriteNumber(ServerKeys.MaxRequestBodySize, maxBody);
+        }
+        if (definition.ReadyCheckPath != "/")
+        {
+            writer.WriteString(ServerKeys.ReadyCheckPath, definition.ReadyCheckPath);
+        }
+        if (!definition.ReadyStatus.IsEmpty)
+        {
+            writer.WritePropertyName(ServerKeys.ReadyStatus);
+            writer.WriteRawValue(CompactStringList(definition.ReadyStatus));
         }
         writer.WriteEndObject();
     }
@@ -92,17 +97,17 @@ internal static class ServerDefinitionWriter
         {
             return;
         }
-        writer.WriteStartObject("launcher_entry");
+        writer.WriteStartObject(ServerKeys.LauncherEntry);
         if (entry.Enabled != defaults.Enabled)
         {
-            writer.WriteBoolean("enabled", entry.Enabled);
+            writer.WriteBoolean(ServerKeys.Launcher.Enabled, entry.Enabled);
         }
-        WriteOptional(writer, "icon_path", entry.IconPath);
-        WriteOptional(writer, "title", entry.Title);
-        WriteOptional(writer, "path_info", entry.PathInfo);
+        WriteOptional(writer, ServerKeys.Launcher.IconPath, entry.IconPath);
+        WriteOptional(writer, ServerKeys.Launcher.Title, entry.Title);
+        WriteOptional(writer, ServerKeys.Launcher.PathInfo, entry.PathInfo);
         if (entry.Category != defaults.Category)
         {
-            writer.WriteString("category", entry.Category);
+            writer.WriteString(ServerKeys.Launcher.Category, entry.Category);
         }
         writer.WriteEndObject();
     }

@@ -7,18 +7,6 @@ namespace ProxyHost.Configuration;
 /// <summary>Reads one <c>servers.NAME</c> object into a <see cref="ServerProcessDefinition"/>.</summary>
 internal static class ServerDefinitionReader
 {
-    public static readonly IReadOnlyList<string> Keys =
-    [
-        "command", "timeout", "environment", "absolute_url", "port", "unix_socket", "mappath", "launcher_entry",
-        "new_browser_tab", "request_headers_override", "update_last_activity", "raw_socket_proxy",
-        "websocket_idle_timeout", "websocket_ping_interval",
-        "idle_timeout",
-        "max_request_body_size",
-        "ready_check_path", "ready_status",
-    ];
-
-    private static readonly IReadOnlyList<string> LauncherKeys = ["enabled", "icon_path", "title", "path_info", "category"];
-
     public static ServerProcessDefinition? Read(string name, JsonElement element, string path, ConfigErrorCollector errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
@@ -35,24 +23,24 @@ internal static class ServerDefinitionReader
             var value = property.Value;
             definition = property.Name switch
             {
-                "command" => definition with { Command = ReadTemplateList(value, at, errors) },
-                "timeout" => definition with { Timeout = JsonValueReader.Seconds(value, at, errors, 86_400, "a number of seconds greater than 0 (at most 86400)") ?? ServerProcessDefinition.DefaultTimeout },
-                "environment" => definition with { Environment = ReadTemplateMap(value, at, errors) },
-                "absolute_url" => definition with { AbsoluteUrl = JsonValueReader.Bool(value, at, errors, false) },
-                "port" => definition with { Port = ReadPort(value, at, errors) },
-                "unix_socket" => definition with { UnixSocket = ReadUnixSocket(value, at, errors) },
-                "mappath" => definition with { MapPath = ReadMapPath(value, at, errors) },
-                "launcher_entry" => definition with { LauncherEntry = ReadLauncherEntry(value, at, errors) },
-                "new_browser_tab" => definition with { NewBrowserTab = JsonValueReader.Bool(value, at, errors, true) },
-                "request_headers_override" => definition with { RequestHeadersOverride = ReadHeaders(value, at, errors) },
-                "update_last_activity" => definition with { UpdateLastActivity = JsonValueReader.Bool(value, at, errors, true) },
-                "raw_socket_proxy" => definition with { RawSocketProxy = JsonValueReader.Bool(value, at, errors, false) },
-                "websocket_idle_timeout" => definition with { WebSocketIdleTimeout = ReadOptionalSeconds(value, at, errors) },
-                "websocket_ping_interval" => definition with { WebSocketPingInterval = ReadOptionalSeconds(value, at, errors) },
-                "idle_timeout" => definition with { IdleTimeout = JsonValueReader.Seconds(value, at, errors, 31_536_000, "a number of seconds greater than 0, or null for never", nullable: true) },
-                "max_request_body_size" => definition with { MaxRequestBodySize = ReadByteCount(value, at, errors) },
-                "ready_check_path" => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
-                "ready_status" => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
+                ServerKeys.Command => definition with { Command = ReadTemplateList(value, at, errors) },
+                ServerKeys.Timeout => definition with { Timeout = ReadSeconds(value, at, errors, ServerKeys.StartTimeout) ?? ServerProcessDefinition.DefaultTimeout },
+                ServerKeys.Environment => definition with { Environment = ReadTemplateMap(value, at, errors) },
+                ServerKeys.AbsoluteUrl => definition with { AbsoluteUrl = JsonValueReader.Bool(value, at, errors, false) },
+                ServerKeys.Port => definition with { Port = ReadPort(value, at, errors) },
+                ServerKeys.UnixSocket => definition with { UnixSocket = ReadUnixSocket(value, at, errors) },
+                ServerKeys.MapPath => definition with { MapPath = ReadMapPath(value, at, errors) },
+                ServerKeys.LauncherEntry => definition with { LauncherEntry = ReadLauncherEntry(value, at, errors) },
+                ServerKeys.NewBrowserTab => definition with { NewBrowserTab = JsonValueReader.Bool(value, at, errors, true) },
+                ServerKeys.RequestHeadersOverride => definition with { RequestHeadersOverride = ReadHeaders(value, at, errors) },
+                ServerKeys.UpdateLastActivity => definition with { UpdateLastActivity = JsonValueReader.Bool(value, at, errors, true) },
+                ServerKeys.RawSocketProxy => definition with { RawSocketProxy = JsonValueReader.Bool(value, at, errors, false) },
+                ServerKeys.WebSocketIdleTimeout => definition with { WebSocketIdleTimeout = ReadSeconds(value, at, errors, ServerKeys.WebSocketSeconds) },
+                ServerKeys.WebSocketPingInterval => definition with { WebSocketPingInterval = ReadSeconds(value, at, errors, ServerKeys.WebSocketSeconds) },
+                ServerKeys.IdleTimeout => definition with { IdleTimeout = ReadSeconds(value, at, errors, ServerKeys.IdleSeconds) },
+                ServerKeys.MaxRequestBodySize => definition with { MaxRequestBodySize = ReadByteCount(value, at, errors) },
+                ServerKeys.ReadyCheckPath => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
+                ServerKeys.ReadyStatus => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
                 _ => Unknown(definition, property.Name, at, errors),
             };
         }
@@ -66,7 +54,7 @@ internal static class ServerDefinitionReader
 
     private static ServerProcessDefinition Unknown(ServerProcessDefinition definition, string key, string at, ConfigErrorCollector errors)
     {
-        errors.Add(at, KeySuggestion.UnknownKey(key, Keys));
+        errors.Add(at, KeySuggestion.UnknownKey(key, ServerKeys.All));
         return definition;
     }
 
@@ -134,7 +122,7 @@ internal static class ServerDefinitionReader
         {
             if (!key.StartsWith('/') || !text.StartsWith('/'))
             {
-                errors.Add(keyAt, "mappath keys and values are paths and must start with '/'");
+                errors.Add(keyAt, ServerKeys.MapPathRule);
             }
             return text;
         });
@@ -180,7 +168,6 @@ internal static class ServerDefinitionReader
         return text;
     }
 
-
     private static long? ReadByteCount(JsonElement value, string at, ConfigErrorCollector errors)
     {
         if (value.ValueKind == JsonValueKind.Null)
@@ -195,10 +182,8 @@ internal static class ServerDefinitionReader
         return null;
     }
 
-
-
-    private static TimeSpan? ReadOptionalSeconds(JsonElement value, string at, ConfigErrorCollector errors) =>
-        JsonValueReader.Seconds(value, at, errors, 604_800, "a number of seconds greater than 0 (at most 604800), or null for none", nullable: true);
+    private static TimeSpan? ReadSeconds(JsonElement value, string at, ConfigErrorCollector errors, SecondsRange range) =>
+        JsonValueReader.Seconds(value, at, errors, range.Max, range.ExpectedInConfig, nullable: range.NullMeans is not null);
 
     private static string? NonEmpty(string? text) => text is { Length: > 0 } ? text : null;
 
@@ -228,15 +213,13 @@ internal static class ServerDefinitionReader
         }
     }
 
-
-
     private static string ReadReadyCheckPath(JsonElement value, string at, ConfigErrorCollector errors)
     {
-        if (value.ValueKind == JsonValueKind.String && value.GetString() is { } path && path.StartsWith('/') && !path.Contains('#', StringComparison.Ordinal))
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is { } path && ServerKeys.IsReadyCheckPath(path))
         {
             return path;
         }
-        errors.Add(at, $"expected a path starting with '/' such as \"/api/status\", got {JsonValueReader.Describe(value)}");
+        errors.Add(at, $"expected {ServerKeys.ReadyCheckPathExpected}, got {JsonValueReader.Describe(value)}");
         return "/";
     }
 
@@ -256,7 +239,7 @@ internal static class ServerDefinitionReader
             };
             if (text is null || !ReadyStatus.TryParse(text, out _, out _))
             {
-                errors.Add(itemAt, $"expected a status such as 200, a class such as \"2xx\" or a range such as \"200-399\" (or a list of them), got {JsonValueReader.Describe(item)}");
+                errors.Add(itemAt, $"expected {ServerKeys.ReadyStatusExpected} (or a list of them), got {JsonValueReader.Describe(item)}");
                 continue;
             }
             patterns.Add(text);
@@ -269,7 +252,7 @@ internal static class ServerDefinitionReader
         var entry = new LauncherEntry();
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(at, $"expected an object with keys {string.Join(", ", LauncherKeys)}, got {JsonValueReader.Describe(value)}");
+            errors.Add(at, $"expected an object with keys {string.Join(", ", ServerKeys.Launcher.All)}, got {JsonValueReader.Describe(value)}");
             return entry;
         }
 
@@ -278,11 +261,11 @@ internal static class ServerDefinitionReader
             var keyAt = $"{at}.{property.Name}";
             entry = property.Name switch
             {
-                "enabled" => entry with { Enabled = JsonValueReader.Bool(property.Value, keyAt, errors, true) },
-                "icon_path" => entry with { IconPath = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
-                "title" => entry with { Title = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
-                "path_info" => entry with { PathInfo = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
-                "category" => entry with { Category = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) ?? LauncherEntry.DefaultCategory },
+                ServerKeys.Launcher.Enabled => entry with { Enabled = JsonValueReader.Bool(property.Value, keyAt, errors, true) },
+                ServerKeys.Launcher.IconPath => entry with { IconPath = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
+                ServerKeys.Launcher.Title => entry with { Title = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
+                ServerKeys.Launcher.PathInfo => entry with { PathInfo = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) },
+                ServerKeys.Launcher.Category => entry with { Category = NonEmpty(JsonValueReader.String(property.Value, keyAt, errors, nullable: true)) ?? LauncherEntry.DefaultCategory },
                 _ => UnknownLauncherKey(entry, property.Name, keyAt, errors),
             };
         }
@@ -291,7 +274,7 @@ internal static class ServerDefinitionReader
 
     private static LauncherEntry UnknownLauncherKey(LauncherEntry entry, string key, string at, ConfigErrorCollector errors)
     {
-        errors.Add(at, KeySuggestion.UnknownKey(key, LauncherKeys));
+        errors.Add(at, KeySuggestion.UnknownKey(key, ServerKeys.Launcher.All));
         return entry;
     }
 }
