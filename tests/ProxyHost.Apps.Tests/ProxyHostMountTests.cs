@@ -10,13 +10,14 @@ using ProxyHost.Configuration;
 using ProxyHost.Hosting;
 using Xunit.Abstractions;
 using ProxyHost.Tests;
+using ProxyHost.Tests.Hosting;
 
 namespace ProxyHost.Apps.Tests;
 
 /// <summary>App services inside <c>proxyhost serve</c>: the <c>apps</c> config section, the narvi/ mount, auth and the launcher.</summary>
 public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
 {
-    private const string Token = "apps-test-token";
+    private const string Token = TestProxyHost.Token;
     private readonly TempDirectory _directory = new("narvi-mount-");
 
     public void Dispose() => _directory.Dispose();
@@ -53,8 +54,8 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
     public async Task AppsSection_IsServedUnderNarvi_BehindProxyHostsToken()
     {
         await using var host = await StartAsync(WriteConfig(EchoApps));
-        using var client = host.Client(withToken: true);
-        using var anonymous = host.Client(withToken: false);
+        using var client = host.CreateClient(withToken: true);
+        using var anonymous = host.CreateClient(withToken: false);
 
         (await anonymous.GetAsync("narvi/demo/echo/room-1/index.html").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await client.GetStringAsync("narvi/demo/echo/room-1/index.html").DefaultTimeout()).Should().Be("<h1>echo page</h1>");
@@ -82,7 +83,7 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
         // Where the pages used to be extracted and then re-read from: a predictable folder under the shared temp folder.
         var oldExtraction = Path.Combine(Path.GetTempPath(), $"proxyhost-apps-{Environment.UserName}", assembly.ManifestModule.ModuleVersionId.ToString("N"));
         await using var host = await StartAsync(WriteConfig(EchoApps));
-        using var client = host.Client(withToken: true);
+        using var client = host.CreateClient(withToken: true);
 
         foreach (var (url, resource) in new[] { ("index.html", "monitor/index.html"), ("monitor_app.js", "monitor/monitor_app.js") })
         {
@@ -97,7 +98,7 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
     public async Task ServiceIdPattern_MustMatchTheWholeId_ANewlineAtTheEndIncluded()
     {
         await using var host = await StartAsync(WriteConfig(EchoApps));
-        using var client = host.Client(withToken: true);
+        using var client = host.CreateClient(withToken: true);
 
         var response = await client.GetAsync("narvi/demo/echo/room-1%0A/index.html").DefaultTimeout();
 
@@ -109,7 +110,7 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
     public async Task AppPages_ForbidFramingByOtherSites()
     {
         await using var host = await StartAsync(WriteConfig(EchoApps));
-        using var client = host.Client(withToken: true);
+        using var client = host.CreateClient(withToken: true);
 
         foreach (var page in new[] { "narvi/system_workspace/monitor_app/monitor/index.html", "narvi/demo/echo/room-1/index.html" })
         {
@@ -124,7 +125,7 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
     public async Task AdminPath_MonitorApp_AndLauncherTiles()
     {
         await using var host = await StartAsync(WriteConfig(EchoApps));
-        using var client = host.Client(withToken: true);
+        using var client = host.CreateClient(withToken: true);
 
         var admin = JsonNode.Parse(await client.GetStringAsync("narvi/admin").DefaultTimeout())!;
         admin["demo"]!["fixed_service"]!["instances"]!["main"]!.AsArray().Should().HaveCount(1, "fixed ids start with the host");
@@ -181,44 +182,6 @@ public sealed class ProxyHostMountTests(ITestOutputHelper output) : IDisposable
         error.Message.Should().Contain($"{config}: {expected}");
     }
 
-    private async Task<Host> StartAsync(string? configPath, Action<IProxyHostBuilder>? configure = null)
-    {
-        var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, Token = Token, ConfigPath = configPath };
-        var app = ProxyHostApplication.Create(options, configure: (builder, proxyHost) =>
-        {
-            builder.Logging.ClearProviders().AddProvider(new TestLoggerProvider(output));
-            configure?.Invoke(proxyHost);
-        });
-        try
-        {
-            await app.StartAsync().DefaultTimeout();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-        return new Host(app, ListeningAddress.Of(app.Services));
-    }
-
-    private sealed record Host(WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public HttpClient Client(bool withToken)
-        {
-            var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(Address, "/") };
-            if (withToken)
-            {
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", Token);
-            }
-            return client;
-        }
-
-        public Uri WebSocketUri(string path) => new(new Uri(Address.ToString().Replace("http://", "ws://", StringComparison.Ordinal)), "/" + path);
-
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
-    }
+    private Task<TestProxyHost> StartAsync(string? configPath, Action<IProxyHostBuilder>? configure = null) =>
+        TestProxyHost.StartAsync(configPath: configPath, output: output, configureHost: configure);
 }

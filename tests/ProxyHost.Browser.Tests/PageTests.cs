@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using FluentAssertions;
 using Microsoft.Playwright;
 using ProxyHost.Configuration;
-using ProxyHost.Integration.Tests.Infrastructure;
 using ProxyHost.Supervision.Lifecycle;
 using ProxyHost.Tests;
 using Xunit;

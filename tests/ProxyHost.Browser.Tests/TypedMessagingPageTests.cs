@@ -2,7 +2,6 @@ using System.Text.Json;
 using FluentAssertions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using ProxyHost.Integration.Tests.Infrastructure;
 using ProxyHost.Tests;
 using Xunit;
 using Xunit.Abstractions;

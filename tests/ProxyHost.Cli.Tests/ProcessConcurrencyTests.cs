@@ -17,8 +17,8 @@ public sealed class ProcessConcurrencyTests : IDisposable
 
         for (var round = 0; round < 3; round++)
         {
-            var results = await Task.WhenAll(RunProxyHostAsync("add", $"first{round}", "--config", _directory.ConfigPath, "--", "a", "-x"),
-                RunProxyHostAsync("add", $"second{round}", "--config", _directory.ConfigPath, "--", "b", "-y"));
+            var results = await Task.WhenAll(ProxyHostProcess.RunAsync("add", $"first{round}", "--config", _directory.ConfigPath, "--", "a", "-x"),
+                ProxyHostProcess.RunAsync("add", $"second{round}", "--config", _directory.ConfigPath, "--", "b", "-y"));
             results.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Error));
         }
 
@@ -29,42 +29,9 @@ public sealed class ProcessConcurrencyTests : IDisposable
     [Fact]
     public async Task Add_InvalidArgumentInRealProcess_PrintsOneLineAndExitsNonZero()
     {
-        var result = await RunProxyHostAsync("add", "api", "--config", _directory.ConfigPath, "--", "x");
+        var result = await ProxyHostProcess.RunAsync("add", "api", "--config", _directory.ConfigPath, "--", "x");
 
         result.ExitCode.Should().Be(ExitCodes.InvalidArguments);
         result.Error.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("proxyhost: error: NAME: 'api' is reserved");
-    }
-
-    private static async Task<CliRun> RunProxyHostAsync(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "proxyhost.dll");
-        File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")).Should().BeTrue("the CLI's runtimeconfig is copied next to the tests");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment.Remove("PROXYHOST_CONFIG");
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return new CliRun(process.ExitCode, await output, await error);
     }
 }

@@ -19,8 +19,8 @@ public sealed partial class ServeProcessTests
             ["JUPYTERHUB_SERVICE_PREFIX"] = "/user/ana/",
             ["JUPYTERHUB_SERVICE_URL"] = "http://127.0.0.1:0/user/ana/",
         };
-        using var fromHub = StartServeWithEnvironment(hub, "serve", "--config", config, "--token", "t");
-        using var overridden = StartServeWithEnvironment(hub, "serve", "--config", config, "--token", "t", "--base-url", "/mine/");
+        using var fromHub = StartServe(hub, "serve", "--config", config, "--token", "t");
+        using var overridden = StartServe(hub, "serve", "--config", config, "--token", "t", "--base-url", "/mine/");
 
         var hubUrl = await ReadListeningUrlAsync(fromHub);
         var overriddenUrl = await ReadListeningUrlAsync(overridden);
@@ -46,7 +46,7 @@ public sealed partial class ServeProcessTests
             ["JUPYTERHUB_PUBLIC_HUB_URL"] = "https://hub.example.org/",
             ["JUPYTERHUB_HOST"] = "https://ana.users.example.org",
         };
-        using var serve = StartServeWithEnvironment(hub, "serve", "--config", config, "--token", "t", "--allow-host", "*.lab.example");
+        using var serve = StartServe(hub, "serve", "--config", config, "--token", "t", "--allow-host", "*.lab.example");
         var url = new Uri(await ReadListeningUrlAsync(serve));
         using var client = new HttpClient { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Path)) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", "t");
@@ -77,7 +77,7 @@ public sealed partial class ServeProcessTests
     {
         var config = WriteConfig(new { servers = new { } });
         var hub = new Dictionary<string, string> { ["JUPYTERHUB_SERVICE_URL"] = "http://127.0.0.1:0/user/ana/" };
-        using var serve = StartServeWithEnvironment(hub, "serve", "--config", config, "--token", "t");
+        using var serve = StartServe(hub, "serve", "--config", config, "--token", "t");
         await ReadListeningUrlAsync(serve);
 
         Signal(serve.Id, Sigterm);
@@ -85,28 +85,5 @@ public sealed partial class ServeProcessTests
         await serve.WaitForExitAsync().DefaultTimeout();
 
         stderr.Should().Contain("JupyterHub gave no public URL").And.Contain("--allow-host");
-    }
-
-    private Process StartServeWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(DummyProgram.DotNetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory.Path,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proxyhost.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment.Remove("PROXYHOST_TOKEN");
-        start.Environment.Remove("PROXYHOST_CONFIG");
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-        return Process.Start(start)!;
     }
 }

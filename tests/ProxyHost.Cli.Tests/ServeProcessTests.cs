@@ -101,46 +101,13 @@ public sealed partial class ServeProcessTests : IDisposable
         return path;
     }
 
-    private Process StartServe(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(DummyProgram.DotNetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _directory.Path,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "proxyhost.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment[PrivateState.OverrideVariable] = StateDirectory;
-        start.Environment.Remove("PROXYHOST_TOKEN");
-        start.Environment.Remove("PROXYHOST_CONFIG");
-        foreach (var (name, value) in _serveEnvironment)
-        {
-            start.Environment[name] = value;
-        }
-        // Tests may themselves run under JupyterHub; serve would take its address from the Hub's variables.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("JUPYTERHUB_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-        return Process.Start(start)!;
-    }
+    // Each serve keeps its private state in the test's folder, never in the runner's own state folder.
+    private Process StartServe(params string[] arguments) => StartServe(new Dictionary<string, string>(), arguments);
 
-    private static async Task<string> ReadListeningUrlAsync(Process serve)
-    {
-        while (await serve.StandardOutput.ReadLineAsync().DefaultTimeout() is { } line)
-        {
-            if (line.StartsWith("ProxyHost listening on ", StringComparison.Ordinal))
-            {
-                return line["ProxyHost listening on ".Length..];
-            }
-        }
-        throw new InvalidOperationException("proxyhost serve exited without printing its URL: " + await serve.StandardError.ReadToEndAsync());
-    }
+    private Process StartServe(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ProxyHostProcess.Start(_directory.Path, [new(PrivateState.OverrideVariable, StateDirectory), .. _serveEnvironment, .. environment], arguments);
+
+    private static Task<string> ReadListeningUrlAsync(Process serve) => ProxyHostProcess.ReadListeningUrlAsync(serve);
 
     private const int Sigint = 2;
     private const int Sigterm = 15;

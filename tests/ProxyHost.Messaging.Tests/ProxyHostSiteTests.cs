@@ -11,6 +11,7 @@ using ProxyHost.Hosting;
 using ProxyHost.Hosting.Messaging;
 using ProxyHost.Messaging.Protocol;
 using ProxyHost.Tests;
+using ProxyHost.Tests.Hosting;
 using Xunit;
 
 namespace ProxyHost.Messaging.Tests;
@@ -18,7 +19,7 @@ namespace ProxyHost.Messaging.Tests;
 /// <summary>Sites from proxyhost.json's <c>webservers</c> inside a real ProxyHost, behind its token.</summary>
 public sealed class ProxyHostSiteTests : IDisposable
 {
-    private const string Token = "messaging-test-token";
+    private const string Token = TestProxyHost.Token;
     private readonly TempDirectory _directory = new("proxyhost-sites-");
 
     public void Dispose() => _directory.Dispose();
@@ -29,8 +30,8 @@ public sealed class ProxyHostSiteTests : IDisposable
         var web = Directory.CreateDirectory(_directory.Combine("web"));
         await File.WriteAllTextAsync(Path.Combine(web.FullName, "index.html"), "<p>chat at {{ base_path }}</p>");
         var config = WriteConfig("""{"webservers": {"chat": {"root": "web", "upload_dir": "uploads", "echo": true}}}""");
-        await using var app = await StartAsync(config, "/jupyter/");
-        var address = Address(app);
+        await using var host = await StartAsync(config, "/jupyter/");
+        var address = host.Address;
         using var anonymous = new HttpClient { BaseAddress = address };
         using var http = new HttpClient { BaseAddress = address };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", Token);
@@ -50,7 +51,7 @@ public sealed class ProxyHostSiteTests : IDisposable
         (await http.GetByteArrayAsync("jupyter/_/messaging/chat/" + url).DefaultTimeout()).Should().Equal(1, 2, 3);
         (await anonymous.GetAsync("jupyter/_/messaging/chat/" + url).DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         Directory.GetFiles(Path.Combine(_directory.Path, "uploads")).Should().ContainSingle("upload_dir is relative to the config file");
-        var sites = app.Services.GetRequiredService<TypedMessagingSites>();
+        var sites = host.App.Services.GetRequiredService<TypedMessagingSites>();
         sites.Names.Should().Equal("chat");
         sites["CHAT"].NumClients.Should().Be(1);
     }
@@ -59,7 +60,7 @@ public sealed class ProxyHostSiteTests : IDisposable
     public async Task CodeDefinedSite_GetsHandlers_AndNamesMayNotClashWithTheConfigFile()
     {
         var config = WriteConfig("""{"webservers": {"shared": {}}}""");
-        await using var app = await StartAsync(config, "/", p => p.AddTypedMessaging("bot", o => o.MessageCallback = m =>
+        await using var host = await StartAsync(config, "/", p => p.AddTypedMessaging("bot", o => o.MessageCallback = m =>
         {
             if (m.Type == MessageType.Text)
             {
@@ -67,7 +68,7 @@ public sealed class ProxyHostSiteTests : IDisposable
             }
             return ValueTask.CompletedTask;
         }));
-        await using var client = await TypedClient.ConnectAsync(WebSocket(Address(app), "_/messaging/bot/ws"), o => o.SetRequestHeader("Authorization", "token " + Token));
+        await using var client = await TypedClient.ConnectAsync(WebSocket(host.Address, "_/messaging/bot/ws"), o => o.SetRequestHeader("Authorization", "token " + Token));
 
         await client.SendAsync(MessageType.Text, "hello");
 
@@ -97,19 +98,8 @@ public sealed class ProxyHostSiteTests : IDisposable
         return path;
     }
 
-    private static async Task<WebApplication> StartAsync(string config, string baseUrl, Action<IProxyHostBuilder>? configure = null)
-    {
-        var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, BaseUrl = baseUrl, Token = Token, ConfigPath = config };
-        var app = ProxyHostApplication.Create(options, configure: (builder, proxyHost) =>
-        {
-            builder.Logging.ClearProviders();
-            configure?.Invoke(proxyHost);
-        });
-        await app.StartAsync(TestTimeouts.DefaultToken()).DefaultTimeout();
-        return app;
-    }
-
-    private static Uri Address(WebApplication app) => ListeningAddress.Of(app.Services);
+    private static Task<TestProxyHost> StartAsync(string config, string baseUrl, Action<IProxyHostBuilder>? configure = null) =>
+        TestProxyHost.StartAsync(configPath: config, baseUrl: baseUrl, configureHost: configure);
 
     private static Uri WebSocket(Uri address, string path) => new UriBuilder(address) { Scheme = "ws", Path = path }.Uri;
 }

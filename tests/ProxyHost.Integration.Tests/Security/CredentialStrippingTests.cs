@@ -50,7 +50,7 @@ public sealed class CredentialStrippingTests
             new("?TOKEN=", $"?TOKEN={Token}&keep=1", [], "?keep=1", []),
             new("?%74oken=", $"?%74oken={Token}&keep=1", [], "?keep=1", []),
             new("?ToKeN=", $"?keep=a%2Fb&ToKeN={Token}&x=y+z", [], "?keep=a%2Fb&x=y+z", []),
-            new("?token= with an encoded value", $"?keep=1&token=%69{Token[1..]}", [], "?keep=1", []),
+            new("?token= with an encoded value", $"?keep=1&token=%{(int)Token[0]:X2}{Token[1..]}", [], "?keep=1", []),
             new("?token= twice", $"?token={Token}&keep=1&TOKEN={Token}", [], "?keep=1", []),
             new("the cookie upper-cased", "?keep=1", [$"Cookie: theme=dark; {cookie}UPPER"], "?keep=1", ["theme=dark"]),
             new("the cookie among others", "", [$"Cookie: a=1; {cookie}; b=2"], "", ["a=1", "b=2"]),

@@ -1,29 +1,25 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting;
-using ProxyHost.Tests;
+using ProxyHost.Tests.Hosting;
 using Xunit.Abstractions;
 
 namespace ProxyHost.Relay.Tests.Infrastructure;
 
-/// <summary>A real ProxyHost on 127.0.0.1:0 (built as <c>proxyhost serve</c> builds it) serving relays.</summary>
+/// <summary>The shared <see cref="TestProxyHost"/> serving relays, with fast reconnects and the relays' log events recorded.</summary>
 public sealed class RelayTestHost : IAsyncDisposable
 {
-    public const string Token = "relay-test-token";
+    public const string Token = TestProxyHost.Token;
 
-    private RelayTestHost(WebApplication app, Uri address, LogEvents events)
+    private readonly TestProxyHost _host;
+
+    private RelayTestHost(TestProxyHost host, LogEvents events)
     {
-        App = app;
-        Address = address;
+        _host = host;
         Events = events;
     }
 
-    public WebApplication App { get; }
-
-    public Uri Address { get; }
+    public Uri Address => _host.Address;
 
     public LogEvents Events { get; }
 
@@ -39,36 +35,29 @@ public sealed class RelayTestHost : IAsyncDisposable
         ITestOutputHelper output, IEnumerable<(string Name, RelayOptions Options)>? relays = null, string? configPath = null, string baseUrl = "/", int port = 0)
     {
         var events = new LogEvents();
-        var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = port, BaseUrl = baseUrl, Token = Token, ConfigPath = configPath };
-        var app = ProxyHostApplication.Create(options, configFileRequired: true, configure: (builder, proxyHost) =>
-        {
-            builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(new TestLoggerProvider(output)).AddProvider(events).SetMinimumLevel(LogLevel.Debug);
-            builder.Services.AddSingleton(FastTuning);
-            foreach (var (name, relayOptions) in relays ?? [])
+        var host = await TestProxyHost.StartAsync(
+            configPath: configPath,
+            baseUrl: baseUrl,
+            output: output,
+            logSignal: events,
+            services: services => services.AddSingleton(FastTuning),
+            configureOptions: options => options.Port = port,
+            configureHost: proxyHost =>
             {
-                proxyHost.AddRelay(name, relayOptions);
-            }
-        });
-        await app.StartAsync().DefaultTimeout();
-        return new RelayTestHost(app, ListeningAddress.Of(app.Services), events);
+                foreach (var (name, relayOptions) in relays ?? [])
+                {
+                    proxyHost.AddRelay(name, relayOptions);
+                }
+            });
+        return new RelayTestHost(host, events);
     }
 
     public Uri WebSocketUri(string relative, bool withToken = false) =>
         new($"ws://{Address.Authority}/{relative}{(withToken ? "?token=" + Token : "")}");
 
-    public HttpClient CreateClient()
-    {
-        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", Token);
-        return client;
-    }
+    public HttpClient CreateClient() => _host.CreateClient();
 
     public async Task<RelayClient> ConnectAsync(string relative) => await RelayClient.ConnectAsync(WebSocketUri(relative, withToken: true));
 
-    public async ValueTask DisposeAsync()
-    {
-        await App.StopAsync();
-        await App.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

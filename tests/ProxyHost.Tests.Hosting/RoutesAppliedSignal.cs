@@ -1,7 +1,7 @@
 using System.Globalization;
 using Yarp.ReverseProxy.Configuration;
 
-namespace ProxyHost.Integration.Tests.Infrastructure;
+namespace ProxyHost.Tests.Hosting;
 
 /// <summary>Lets a test wait until YARP has applied the routes of a given catalog version.</summary>
 public sealed class RoutesAppliedSignal : IConfigChangeListener

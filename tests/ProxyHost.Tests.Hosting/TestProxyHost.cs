@@ -13,12 +13,15 @@ using ProxyHost.Tests;
 using Xunit.Abstractions;
 using Yarp.ReverseProxy.Configuration;
 
-namespace ProxyHost.Integration.Tests.Infrastructure;
+namespace ProxyHost.Tests.Hosting;
 
-/// <summary>A real ProxyHost on 127.0.0.1:0, built exactly as <c>proxyhost serve</c> builds it.</summary>
+/// <summary>
+/// A real ProxyHost on 127.0.0.1:0, built exactly as <c>proxyhost serve</c> builds it; the one test host of
+/// every suite that needs a running ProxyHost. A failed start (a bad config) throws and leaves nothing running.
+/// </summary>
 public sealed class TestProxyHost : IAsyncDisposable
 {
-    public const string Token = "integration-test-token";
+    public const string Token = "proxyhost-test-token";
 
     private TestProxyHost(WebApplication app, Uri address, string baseUrl, RoutesAppliedSignal routesApplied)
     {
@@ -80,7 +83,15 @@ public sealed class TestProxyHost : IAsyncDisposable
             }
             configureHost?.Invoke(proxyHost);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync().DefaultTimeout();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new TestProxyHost(app, ListeningAddress.Of(app.Services), options.BaseUrl, routesApplied);
     }
 
