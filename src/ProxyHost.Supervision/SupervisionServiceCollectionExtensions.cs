@@ -24,7 +24,8 @@ public static class SupervisionServiceCollectionExtensions
             services.Configure(configure);
         }
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new ProcessRunner(sp.GetRequiredService<TimeProvider>()));
+        // A process takes real seconds to exit, whatever clock paces supervision (a test's fake clock included).
+        services.TryAddSingleton(_ => new ProcessRunner(TimeProvider.System));
         services.TryAddSingleton<PortAllocator>();
         services.TryAddSingleton<UnixSocketPathAllocator>();
         services.TryAddSingleton<HttpReadinessProbe>();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using FluentAssertions;
+using Microsoft.Extensions.Time.Testing;
 using ProxyHost.Collections;
 using ProxyHost.Configuration;
 using ProxyHost.Supervision.Endpoints;
@@ -164,24 +165,29 @@ public sealed class ServerProcessSupervisorTests(ITestOutputHelper output)
     [Fact]
     public async Task EnsureRunningAsync_QuickFailure_NextStartWaitsInBackoff()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = SupervisorHarness.Create(
             output,
             [SupervisorHarness.Dummy("crash", "exit", "--code", "1")],
             options =>
             {
-                options.RestartBackoffInitialDelay = TimeSpan.FromMilliseconds(400);
-                options.RestartBackoffMaximumDelay = TimeSpan.FromSeconds(1);
-            });
+                options.RestartBackoffInitialDelay = TimeSpan.FromSeconds(4);
+                options.RestartBackoffMaximumDelay = TimeSpan.FromSeconds(10);
+            },
+            clock: clock);
         await using var recorder = await SnapshotRecorder.StartAsync(harness.Supervisor, "crash");
-        var first = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None);
+        var first = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None).DefaultTimeout();
         await first.Should().ThrowAsync<ServerUnavailableException>();
 
-        var second = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None);
-
-        (await second.Should().ThrowAsync<ServerUnavailableException>()).Which.Reason.Should().Be(ServerUnavailableReason.ExitedWhileStarting);
+        var second = harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None).AsTask();
         var backoff = await recorder.WaitForAsync(s => s.State == ServerProcessState.Backoff);
+        backoff.RetryAt.Should().BeCloseTo(clock.GetUtcNow() + TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(0.81), "4 s ± 20 % jitter");
+        clock.Advance(TimeSpan.FromSeconds(3.1));
+        second.IsCompleted.Should().BeFalse("the start waits out its backoff");
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        (await second.Invoking(t => t.DefaultTimeout()).Should().ThrowAsync<ServerUnavailableException>()).Which.Reason.Should().Be(ServerUnavailableReason.ExitedWhileStarting);
         await recorder.WaitForAsync(s => s.State == ServerProcessState.Failed && s.Restarts == 1);
-        backoff.RetryAt.Should().NotBeNull();
         recorder.Seen.Select(s => s.State).Should().ContainInOrder(
             ServerProcessState.Starting, ServerProcessState.Failed, ServerProcessState.Backoff, ServerProcessState.Starting, ServerProcessState.Failed);
     }
@@ -189,22 +195,25 @@ public sealed class ServerProcessSupervisorTests(ITestOutputHelper output)
     [Fact]
     public async Task EnsureRunningAsync_RepeatedQuickFailures_OpensCrashLoopCircuitUntilCoolDown()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = SupervisorHarness.Create(
             output,
             [SupervisorHarness.Dummy("crash", "exit", "--code", "1", "--print", "1")],
             options =>
             {
+                options.RestartBackoffInitialDelay = TimeSpan.Zero;
                 options.CrashLoopFailureThreshold = 3;
                 options.CrashLoopSamplingDuration = TimeSpan.FromSeconds(60);
-                options.CrashLoopBreakDuration = TimeSpan.FromSeconds(5);
-            });
+                options.CrashLoopBreakDuration = TimeSpan.FromSeconds(30);
+            },
+            clock: clock);
         for (var i = 0; i < 3; i++)
         {
-            var failing = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None);
+            var failing = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None).DefaultTimeout();
             (await failing.Should().ThrowAsync<ServerUnavailableException>()).Which.Reason.Should().Be(ServerUnavailableReason.ExitedWhileStarting);
         }
 
-        var rejected = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None);
+        var rejected = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None).DefaultTimeout();
 
         var error = (await rejected.Should().ThrowAsync<ServerUnavailableException>()).Which;
         error.Reason.Should().Be(ServerUnavailableReason.CrashLoop);
@@ -215,17 +224,18 @@ public sealed class ServerProcessSupervisorTests(ITestOutputHelper output)
         snapshot.RetryAt.Should().Be(error.RetryAt);
         var restartsWhileOpen = snapshot.Restarts;
 
-        var wait = error.RetryAt!.Value - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100);
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait);
-        }
-        var trial = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        var stillOpen = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None).DefaultTimeout();
+        (await stillOpen.Should().ThrowAsync<ServerUnavailableException>()).Which.Reason.Should().Be(ServerUnavailableReason.CrashLoop);
+        error.RetryAt.Should().Be(clock.GetUtcNow() - TimeSpan.FromSeconds(29) + TimeSpan.FromSeconds(30));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var trial = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None).DefaultTimeout();
 
         (await trial.Should().ThrowAsync<ServerUnavailableException>()).Which.Reason.Should().Be(ServerUnavailableReason.ExitedWhileStarting,
             "after the cool-down one trial start runs again");
         harness.Supervisor.GetSnapshot("crash")!.Restarts.Should().Be(restartsWhileOpen + 1);
-        var reopened = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None);
+        var reopened = async () => await harness.Supervisor.EnsureRunningAsync("crash", CancellationToken.None).DefaultTimeout();
         (await reopened.Should().ThrowAsync<ServerUnavailableException>()).Which.Reason.Should().Be(ServerUnavailableReason.CrashLoop,
             "a failed trial opens the circuit again");
     }

@@ -136,7 +136,7 @@ internal sealed class ServerProcessInstance : IAsyncDisposable, IServerActivatio
         {
             try
             {
-                await run.Completion.WaitAsync(_services.Options.ShutdownBound, _services.TimeProvider).ConfigureAwait(false);
+                await run.Completion.WaitAsync(_services.Options.ShutdownBound, TimeProvider.System).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -122,7 +122,7 @@ internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor
         try
         {
             var directory = RunJournal.ResolveDirectory(_services.Options.RunRecordsDirectory);
-            await new CrashedRunCleaner(directory, _services.TimeProvider, _logger).CleanAsync().ConfigureAwait(false);
+            await new CrashedRunCleaner(directory, TimeProvider.System, _logger).CleanAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ProxyHost.Security.PrivateStateException)
         {
@@ -171,7 +171,7 @@ internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor
         var bound = _services.Options.ShutdownBound;
         try
         {
-            await Task.WhenAll(stopping).WaitAsync(bound, _services.TimeProvider).ConfigureAwait(false);
+            await Task.WhenAll(stopping).WaitAsync(bound, TimeProvider.System).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

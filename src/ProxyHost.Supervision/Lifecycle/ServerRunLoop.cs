@@ -36,7 +36,7 @@ internal sealed partial class ServerRunLoop
         (_definition, _services, _logger, _output, _state, _activation) = (definition, services, services.Logger, output, state, activation);
         _renderer = new ServerLaunchRenderer(definition, services.BaseUrl);
         _crashLoopBreaker = new CrashLoopBreaker(services.Options, services.TimeProvider, OnCircuitOpened);
-        _readinessPipeline = RestartPipelineFactory.CreateReadinessPipeline(definition.Timeout, services.Options, services.TimeProvider);
+        _readinessPipeline = RestartPipelineFactory.CreateReadinessPipeline(definition.Timeout, services.Options, TimeProvider.System);
     }
 
     private string Name => _definition.Name;
