@@ -11,7 +11,7 @@ namespace ProxyHost.Proxy.Transports;
 /// been read this stream reports the end of the connection, which the pool's check before reuse sees, so it
 /// opens a fresh connection instead; a request that still gets here is held back, never written.
 /// </summary>
-internal sealed class PersistentOnlyStream(Stream inner, NewConnectionPacer.Slot? unanswered = null) : Stream
+internal sealed class PersistentOnlyStream(Stream inner, NewConnectionPacer.Slot? unanswered = null) : PassThroughStream(inner)
 {
     private const int MaxHeadLength = 64 * 1024;
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
@@ -25,35 +25,16 @@ internal sealed class PersistentOnlyStream(Stream inner, NewConnectionPacer.Slot
     private bool _heldBack;
     private long _bodyRemaining = -1;
 
-    public override bool CanRead => inner.CanRead;
-
-    public override bool CanWrite => inner.CanWrite;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (Ended)
         {
             return 0;
         }
-        var read = inner.Read(buffer);
+        var read = Inner.Read(buffer);
         Received(buffer[..read]);
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -61,43 +42,30 @@ internal sealed class PersistentOnlyStream(Stream inner, NewConnectionPacer.Slot
         {
             return 0;
         }
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Received(buffer.Span[..read]);
         return read;
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         if (Sending(buffer))
         {
-            inner.Write(buffer);
+            Inner.Write(buffer);
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        return Sending(buffer.Span) ? inner.WriteAsync(buffer, cancellationToken) : ValueTask.CompletedTask;
+        return Sending(buffer.Span) ? Inner.WriteAsync(buffer, cancellationToken) : ValueTask.CompletedTask;
     }
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
         unanswered?.Release();
         if (disposing)
         {
-            inner.Dispose();
+            Inner.Dispose();
             _head.Dispose();
         }
         base.Dispose(disposing);
@@ -106,7 +74,7 @@ internal sealed class PersistentOnlyStream(Stream inner, NewConnectionPacer.Slot
     public override async ValueTask DisposeAsync()
     {
         unanswered?.Release();
-        await inner.DisposeAsync().ConfigureAwait(false);
+        await Inner.DisposeAsync().ConfigureAwait(false);
         await _head.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
