@@ -32,6 +32,7 @@ public sealed class ServerKeyTableTests : IDisposable
         [ServerKeys.MaxRequestBodySize] = ["--max-request-body-size", "1048576"],
         [ServerKeys.ReadyCheckPath] = ["--ready-check-path", "/api/status"],
         [ServerKeys.ReadyStatus] = ["--ready-status", "2xx", "--ready-status", "302"],
+        [ServerKeys.Limits] = ["--memory", "1.5G", "--cpu", "1.5", "--processes", "200", "--open-files", "4096"],
     };
 
     private readonly ConfigDirectory _directory = new();
@@ -56,6 +57,7 @@ public sealed class ServerKeyTableTests : IDisposable
         var server = written.RootElement.GetProperty("servers").GetProperty("tool");
         server.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(ServerKeys.All.Where(k => k != otherListenKey));
         server.GetProperty(ServerKeys.LauncherEntry).EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(ServerKeys.Launcher.All);
+        server.GetProperty(ServerKeys.Limits).EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(ServerKeys.Limit.All);
         _directory.ReadConfig().Servers.Single().Should().Be(Expected(listenKey));
     }
 
@@ -86,6 +88,10 @@ public sealed class ServerKeyTableTests : IDisposable
     [InlineData("--ready-status", "2zz", "--ready-status: expected a status such as 200")]
     [InlineData("--mappath", "lab=/lab", "--mappath 'lab=/lab': expected FROM=TO, e.g. --mappath /=/lab")]
     [InlineData("--mappath", "/lab=lab", "--mappath '/lab=lab': expected FROM=TO")]
+    [InlineData("--memory", "2X", "--memory: expected a size such as \"2G\"")]
+    [InlineData("--cpu", "0", "--cpu: expected a number of cores greater than 0")]
+    [InlineData("--processes", "-1", "--processes: expected a whole number greater than 0")]
+    [InlineData("--open-files", "many", "--open-files: expected a whole number greater than 0")]
     public async Task Add_WrongValue_IsAUsageErrorNamingTheOption_AndWritesNothing(string option, string value, string message)
     {
         var run = await CliRun.RunAsync("add", "tool", "--config", _directory.ConfigPath, option, value, "--", "tool", "<port>");
@@ -116,5 +122,6 @@ public sealed class ServerKeyTableTests : IDisposable
         MaxRequestBodySize = 1_048_576,
         ReadyCheckPath = "/api/status",
         ReadyStatus = ["2xx", "302"],
+        Limits = new ServerLimits { MemoryBytes = 1536L << 20, Cpus = 1.5, Processes = 200, OpenFiles = 4096 },
     };
 }

@@ -24,18 +24,27 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     public ServerProcessSupervisor Supervisor { get; }
 
     /// <param name="logLevel">Debug shows every output line; floods of output need less.</param>
+    /// <param name="logSignals">Also receive every log event, to wait for one.</param>
     /// <param name="clock">A fake clock for tests of backoff and cool-down windows; the system clock otherwise.</param>
     public static SupervisorHarness Create(
         ITestOutputHelper output,
         IEnumerable<ServerProcessDefinition> servers,
         Action<SupervisionOptions>? configure = null,
         LogLevel logLevel = LogLevel.Debug,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        IReadOnlyList<ILoggerProvider>? logSignals = null)
     {
         var catalog = new InMemoryServerProcessCatalog(servers);
         var services = new ServiceCollection()
             .AddSingleton(clock ?? TimeProvider.System)
-            .AddLogging(logging => logging.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(logLevel))
+            .AddLogging(logging =>
+            {
+                logging.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(logLevel);
+                foreach (var signal in logSignals ?? [])
+                {
+                    logging.AddProvider(signal);
+                }
+            })
             .AddSingleton<IServerProcessCatalog>(catalog)
             .Configure<ProxyHostOptions>(options => options.BaseUrl = "/hub/")
             .AddServerProcessSupervision(options =>

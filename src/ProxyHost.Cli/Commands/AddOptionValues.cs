@@ -42,6 +42,27 @@ internal static class AddOptionValues
             : throw new CliUsageException($"{option}: expected {range.Expected}, got '{text}'");
     }
 
+    public static long? Size(string? text, string option) => text switch
+    {
+        null => null,
+        _ when ByteSize.TryParse(text, out var bytes) => bytes,
+        _ => throw new CliUsageException($"{option}: expected {ByteSize.Expected}, got '{text}'"),
+    };
+
+    public static double? Cores(string? text, string option) => text switch
+    {
+        null => null,
+        _ when double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var cores) && ServerKeys.Limit.IsCpus(cores) => cores,
+        _ => throw new CliUsageException($"{option}: expected {ServerKeys.Limit.CpuExpected}, got '{text}'"),
+    };
+
+    public static int? Count(string? text, string option) => text switch
+    {
+        null => null,
+        _ when long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && ServerKeys.Limit.IsCount(count) => (int)count,
+        _ => throw new CliUsageException($"{option}: expected {ServerKeys.Limit.CountExpected}, got '{text}'"),
+    };
+
     public static long? ByteCount(long? bytes, string option) => bytes is <= 0
         ? throw new CliUsageException($"{option}: {bytes} is not a number of bytes greater than 0")
         : bytes;

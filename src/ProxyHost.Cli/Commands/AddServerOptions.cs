@@ -135,11 +135,35 @@ internal sealed class AddServerOptions
         HelpName = "STATUS",
     };
 
+    private readonly Option<string?> _memory = new("--memory")
+    {
+        Description = "The most memory the server's processes may use, e.g. 2G or 512M (limits.memory)",
+        HelpName = "SIZE",
+    };
+
+    private readonly Option<string?> _cpu = new("--cpu")
+    {
+        Description = "The most CPU the server's processes may use, in cores, e.g. 1.5 (limits.cpu)",
+        HelpName = "CORES",
+    };
+
+    private readonly Option<string?> _processes = new("--processes")
+    {
+        Description = "The most processes and threads the server may run (limits.processes)",
+        HelpName = "COUNT",
+    };
+
+    private readonly Option<string?> _openFiles = new("--open-files")
+    {
+        Description = "The most files each of the server's processes may have open (limits.open_files)",
+        HelpName = "COUNT",
+    };
+
     public IEnumerable<Option> All =>
     [
         _timeout, _port, _unixSocket, _absoluteUrl, _environment, _headers, _mapPath, _title, _icon, _category, _pathInfo,
         _noLauncher, _noNewTab, _noActivity, _rawSocket, _websocketIdleTimeout, _websocketPingInterval, _idleTimeout,
-        _maxRequestBodySize, _readyCheckPath, _readyStatus,
+        _maxRequestBodySize, _readyCheckPath, _readyStatus, _memory, _cpu, _processes, _openFiles,
     ];
 
     /// <summary>The definition these options describe; a wrong value is a <see cref="CliUsageException"/> naming its option.</summary>
@@ -179,6 +203,13 @@ internal sealed class AddServerOptions
             MaxRequestBodySize = AddOptionValues.ByteCount(parseResult.GetValue(_maxRequestBodySize), _maxRequestBodySize.Name),
             ReadyCheckPath = AddOptionValues.ReadyCheckPath(parseResult.GetValue(_readyCheckPath), _readyCheckPath.Name),
             ReadyStatus = AddOptionValues.ReadyStatuses(parseResult.GetValue(_readyStatus), _readyStatus.Name),
+            Limits = new ServerLimits
+            {
+                MemoryBytes = AddOptionValues.Size(parseResult.GetValue(_memory), _memory.Name),
+                Cpus = AddOptionValues.Cores(parseResult.GetValue(_cpu), _cpu.Name),
+                Processes = AddOptionValues.Count(parseResult.GetValue(_processes), _processes.Name),
+                OpenFiles = AddOptionValues.Count(parseResult.GetValue(_openFiles), _openFiles.Name),
+            },
         };
     }
 

@@ -45,7 +45,7 @@ internal sealed class ServerLaunchRenderer(ServerProcessDefinition definition, s
             environment.AddRange((await environmentCallback(context).ConfigureAwait(false)).Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)));
         }
         var headers = await RenderHeadersAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        return new RenderedLaunch(ProcessCommand.FromArgv(argv).WithEnvironment(environment), headers);
+        return new RenderedLaunch(ProcessCommand.FromArgv(argv).WithEnvironment(environment).WithLimits(definition.Limits), headers);
     }
 
     public async Task<FrozenDictionary<string, string>> RenderHeadersAsync(ServerEndpoint endpoint, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ using ProxyHost.Catalog;
 using ProxyHost.Configuration;
 using ProxyHost.Supervision.Endpoints;
 using ProxyHost.Supervision.Logs;
+using ProxyHost.Supervision.Limits;
 using ProxyHost.Supervision.Processes;
 using ProxyHost.Supervision.Readiness;
 
@@ -29,6 +30,7 @@ internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor
     private readonly List<Task> _retiring = [];
     private readonly IDisposable _catalogSubscription;
     private volatile Instances _instances = Instances.Empty;
+    private readonly LimitReport _limitReport;
     private bool _stopped;
     private Task? _shutdown;
 
@@ -50,6 +52,7 @@ internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor
         _catalog = catalog;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<ServerProcessSupervisor>();
+        _limitReport = new LimitReport(runner.Limits, _logger);
         if (options.Value.BecomeChildSubreaper && NativeMethods.BecomeChildSubreaper())
         {
             Log.ChildSubreaper(_logger);
@@ -205,6 +208,7 @@ internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor
                 else if (existing is not null)
                 {
                     Log.ServerChanged(_logger, definition.Name);
+                    _limitReport.Check(definition);
                     existing.Detach();
                     var retired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     replaced.Add((existing, retired));
@@ -214,6 +218,7 @@ internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor
                 else
                 {
                     Log.ServerAdded(_logger, definition.Name);
+                    _limitReport.Check(definition);
                     instance = new ServerProcessInstance(definition, _services, _logs.GetOrAdd(definition.Name, _ => NewLog()));
                     changed = true;
                 }

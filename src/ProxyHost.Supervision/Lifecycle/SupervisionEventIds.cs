@@ -25,4 +25,6 @@ internal static class SupervisionEventIds
     public const int ChildSubreaper = 1020;
     public const int CrashCleanupFailed = 1021;
     public const int UnexpectedTransition = 1022;
+    public const int LimitMechanism = 1030;
+    public const int LimitNotEnforced = 1031;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ProxyHost.Configuration;
 
 namespace ProxyHost.Supervision.Processes;
 
@@ -13,16 +14,18 @@ internal sealed class ProcessCommand
         string targetFilePath,
         ImmutableArray<string> arguments,
         ImmutableDictionary<string, string?> environment,
-        string? workingDirectory)
+        string? workingDirectory,
+        ServerLimits limits)
     {
         TargetFilePath = targetFilePath;
         Arguments = arguments;
         Environment = environment;
         WorkingDirectory = workingDirectory;
+        Limits = limits;
     }
 
     public ProcessCommand(string targetFilePath)
-        : this(targetFilePath, [], ImmutableDictionary.Create<string, string?>(StringComparer.Ordinal), null)
+        : this(targetFilePath, [], ImmutableDictionary.Create<string, string?>(StringComparer.Ordinal), null, ServerLimits.None)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(targetFilePath);
     }
@@ -38,6 +41,9 @@ internal sealed class ProcessCommand
     /// <summary>The working directory, or null for the current one.</summary>
     public string? WorkingDirectory { get; }
 
+    /// <summary>The resources the process tree may use.</summary>
+    public ServerLimits Limits { get; }
+
     /// <summary>A command from an argv list whose first element is the program.</summary>
     public static ProcessCommand FromArgv(IReadOnlyList<string> argv)
     {
@@ -52,7 +58,7 @@ internal sealed class ProcessCommand
     public ProcessCommand WithArguments(IEnumerable<string> arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        return new(TargetFilePath, [.. arguments], (ImmutableDictionary<string, string?>)Environment, WorkingDirectory);
+        return new(TargetFilePath, [.. arguments], (ImmutableDictionary<string, string?>)Environment, WorkingDirectory, Limits);
     }
 
     /// <summary>Adds (or, with a null value, removes) variables; later entries win.</summary>
@@ -65,13 +71,16 @@ internal sealed class ProcessCommand
             ArgumentException.ThrowIfNullOrEmpty(name);
             environment = environment.SetItem(name, value);
         }
-        return new(TargetFilePath, (ImmutableArray<string>)Arguments, environment, WorkingDirectory);
+        return new(TargetFilePath, (ImmutableArray<string>)Arguments, environment, WorkingDirectory, Limits);
     }
 
     public ProcessCommand WithEnvironment(string name, string? value) => WithEnvironment([new(name, value)]);
 
     public ProcessCommand WithWorkingDirectory(string? workingDirectory) =>
-        new(TargetFilePath, (ImmutableArray<string>)Arguments, (ImmutableDictionary<string, string?>)Environment, workingDirectory);
+        new(TargetFilePath, (ImmutableArray<string>)Arguments, (ImmutableDictionary<string, string?>)Environment, workingDirectory, Limits);
+
+    public ProcessCommand WithLimits(ServerLimits limits) =>
+        new(TargetFilePath, (ImmutableArray<string>)Arguments, (ImmutableDictionary<string, string?>)Environment, WorkingDirectory, limits);
 
     public override string ToString() => string.Join(' ', Arguments.Prepend(TargetFilePath).Select(Quote));
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CliWrap;
+using ProxyHost.Supervision.Limits;
 
 namespace ProxyHost.Supervision.Processes;
 
@@ -27,12 +28,16 @@ internal sealed class ProcessRunner
     {
     }
 
-    internal ProcessRunner(TimeProvider timeProvider, bool useSetsid, bool useParentDeathSignal = false)
+    internal ProcessRunner(TimeProvider timeProvider, bool useSetsid, bool useParentDeathSignal = false, LimitEnforcement? limits = null)
     {
         _timeProvider = timeProvider;
         _useSetsid = useSetsid;
         _useParentDeathSignal = useParentDeathSignal;
+        Limits = limits ?? LimitEnforcement.ForThisMachine;
     }
+
+    /// <summary>How the servers' limits are applied at launch.</summary>
+    public LimitEnforcement Limits { get; }
 
     /// <summary>True when children lead their own process group (setsid was found).</summary>
     public bool UsesProcessGroups => _useSetsid;
@@ -47,7 +52,7 @@ internal sealed class ProcessRunner
     {
         ArgumentNullException.ThrowIfNull(command);
         var marker = ProcessTree.NewMarker();
-        var cli = Launcher(ResolveProgram(command), command.Arguments)
+        var cli = Launcher(ResolveProgram(command), command)
             .WithEnvironmentVariables(ChildEnvironment.Variables(command, marker))
             .WithValidation(CommandResultValidation.None);
         if (command.WorkingDirectory is { } workingDirectory)
@@ -69,7 +74,7 @@ internal sealed class ProcessRunner
         }
     }
 
-    private Command Launcher(string program, IEnumerable<string> arguments)
+    private Command Launcher(string program, ProcessCommand command)
     {
         List<string> argv = [];
         if (_useParentDeathSignal)
@@ -82,8 +87,10 @@ internal sealed class ProcessRunner
             // the session and process-group leader that then execs the program.
             argv.AddRange([SetsidPath, "--"]);
         }
+        // prlimit sets the limits on itself and execs the program, so the limits hold for the whole tree.
+        argv.AddRange(Limits.LauncherPrefix(command.Limits));
         argv.Add(program);
-        argv.AddRange(arguments);
+        argv.AddRange(command.Arguments);
         return Cli.Wrap(argv[0]).WithArguments(argv.Skip(1));
     }
 

@@ -78,6 +78,7 @@ internal static class ServerDefinitionWriter
             writer.WritePropertyName(ServerKeys.ReadyStatus);
             writer.WriteRawValue(CompactStringList(definition.ReadyStatus));
         }
+        WriteLimits(writer, definition.Limits);
         writer.WriteEndObject();
     }
 
@@ -88,6 +89,33 @@ internal static class ServerDefinitionWriter
             writer.WritePropertyName(key);
             writer.WriteRawValue(seconds.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
         }
+    }
+
+    private static void WriteLimits(Utf8JsonWriter writer, ServerLimits limits)
+    {
+        if (limits.IsEmpty)
+        {
+            return;
+        }
+        writer.WriteStartObject(ServerKeys.Limits);
+        if (limits.MemoryBytes is { } memory)
+        {
+            writer.WriteString(ServerKeys.Limit.Memory, ByteSize.Format(memory));
+        }
+        if (limits.Cpus is { } cpus)
+        {
+            writer.WritePropertyName(ServerKeys.Limit.Cpu);
+            writer.WriteRawValue(cpus.ToString("R", CultureInfo.InvariantCulture));
+        }
+        if (limits.Processes is { } processes)
+        {
+            writer.WriteNumber(ServerKeys.Limit.Processes, processes);
+        }
+        if (limits.OpenFiles is { } openFiles)
+        {
+            writer.WriteNumber(ServerKeys.Limit.OpenFiles, openFiles);
+        }
+        writer.WriteEndObject();
     }
 
     private static void WriteLauncherEntry(Utf8JsonWriter writer, LauncherEntry entry)

@@ -41,6 +41,7 @@ internal static class ServerDefinitionReader
                 ServerKeys.MaxRequestBodySize => definition with { MaxRequestBodySize = ReadByteCount(value, at, errors) },
                 ServerKeys.ReadyCheckPath => definition with { ReadyCheckPath = ReadReadyCheckPath(value, at, errors) },
                 ServerKeys.ReadyStatus => definition with { ReadyStatus = ReadReadyStatus(value, at, errors) },
+                ServerKeys.Limits => definition with { Limits = ServerLimitsReader.Read(value, at, errors) },
                 _ => Unknown(definition, property.Name, at, errors),
             };
         }

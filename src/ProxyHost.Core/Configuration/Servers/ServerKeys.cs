@@ -25,12 +25,13 @@ internal static class ServerKeys
     public const string MaxRequestBodySize = "max_request_body_size";
     public const string ReadyCheckPath = "ready_check_path";
     public const string ReadyStatus = "ready_status";
+    public const string Limits = "limits";
 
     public static readonly IReadOnlyList<string> All =
     [
         Command, Timeout, Environment, AbsoluteUrl, Port, UnixSocket, MapPath, LauncherEntry,
         NewBrowserTab, RequestHeadersOverride, UpdateLastActivity, RawSocketProxy,
-        WebSocketIdleTimeout, WebSocketPingInterval, IdleTimeout, MaxRequestBodySize, ReadyCheckPath, ReadyStatus,
+        WebSocketIdleTimeout, WebSocketPingInterval, IdleTimeout, MaxRequestBodySize, ReadyCheckPath, ReadyStatus, Limits,
     ];
 
     /// <summary>The keys of <c>launcher_entry</c>.</summary>
@@ -43,6 +44,25 @@ internal static class ServerKeys
         public const string Category = "category";
 
         public static readonly IReadOnlyList<string> All = [Enabled, IconPath, Title, PathInfo, Category];
+    }
+
+    /// <summary>The keys of <c>limits</c>.</summary>
+    public static class Limit
+    {
+        public const string Memory = "memory";
+        public const string Cpu = "cpu";
+        public const string Processes = "processes";
+        public const string OpenFiles = "open_files";
+
+        public static readonly IReadOnlyList<string> All = [Memory, Cpu, Processes, OpenFiles];
+
+        public const string CpuExpected = "a number of cores greater than 0 such as 1.5 (at most 4096)";
+
+        public const string CountExpected = "a whole number greater than 0 (at most 1048576)";
+
+        public static bool IsCpus(double cores) => cores is > 0 and <= 4096;
+
+        public static bool IsCount(long count) => count is > 0 and <= 1_048_576;
     }
 
     /// <summary><c>timeout</c>: how long a start may take; a day at most.</summary>

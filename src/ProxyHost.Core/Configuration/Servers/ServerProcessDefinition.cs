@@ -77,6 +77,9 @@ public sealed record ServerProcessDefinition
     /// </summary>
     public EquatableArray<string> ReadyStatus { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>The resources the server's process tree may use (<c>limits</c>).</summary>
+    public ServerLimits Limits { get; init; } = ServerLimits.None;
+
     // --- callables (C# API; see ServerProcessCallbacks and ServerProcessDefinitionCallbackExtensions) ---
 
     /// <summary>Computes the argv when the process starts; replaces <see cref="Command"/>. Its result is not template-expanded.</summary>

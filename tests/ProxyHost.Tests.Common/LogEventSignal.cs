@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ProxyHost.Integration.Tests.Infrastructure;
+namespace ProxyHost.Tests;
 
 /// <summary>Completes when a matching log message is written, so tests wait on the event itself.</summary>
 public sealed class LogEventSignal(Func<EventId, string, bool> matches) : ILoggerProvider
