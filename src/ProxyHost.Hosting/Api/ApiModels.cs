@@ -68,7 +68,7 @@ public sealed record ServerInfo
         Restarts = snapshot.Restarts,
         LastActivity = activity.GetLastActivity(snapshot.Name),
         IdleTimeout = definition?.IdleTimeout?.TotalSeconds,
-        LastExit = snapshot.LastExit is { } exit ? new ExitInfo(exit.ExitCode, exit.Signal, exit.Time) : null,
+        LastExit = snapshot.LastExit is { } exit ? new ExitInfo(exit.ExitCode, exit.Signal, exit.Time) { LimitReached = exit.LimitReached } : null,
         LastError = snapshot.LastError,
         RetryAt = snapshot.RetryAt,
     };
@@ -81,7 +81,11 @@ public sealed record ServerInfo
 }
 
 /// <summary>How a process ended.</summary>
-public sealed record ExitInfo(int Code, int? Signal, DateTimeOffset Time);
+public sealed record ExitInfo(int Code, int? Signal, DateTimeOffset Time)
+{
+    /// <summary>The limit that ended the process, in words ("out of memory at its 2 GiB limit"), when one did.</summary>
+    public string? LimitReached { get; init; }
+}
 
 /// <summary>One output line.</summary>
 /// <param name="Stream">stdout, stderr or proxyhost (lines ProxyHost wrote about the process).</param>

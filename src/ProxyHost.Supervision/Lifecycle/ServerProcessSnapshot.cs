@@ -6,7 +6,11 @@ namespace ProxyHost.Supervision.Lifecycle;
 /// <param name="ExitCode">The exit code; for a signal, 128 + the signal number as the shell reports it.</param>
 /// <param name="Signal">The signal that ended it, when it was one.</param>
 /// <param name="Time">When it exited.</param>
-public sealed record ProcessExit(int ExitCode, int? Signal, DateTimeOffset Time);
+public sealed record ProcessExit(int ExitCode, int? Signal, DateTimeOffset Time)
+{
+    /// <summary>The limit that ended it, in words ("out of memory at its 2 GiB limit"), when one did.</summary>
+    public string? LimitReached { get; init; }
+}
 
 /// <summary>An immutable view of one supervised server at one moment; a new one is published on every change.</summary>
 public sealed record ServerProcessSnapshot

@@ -180,6 +180,7 @@ internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor
         {
             Log.ShutdownTimedOut(_logger, bound);
         }
+        _services.Runner.Limits.RemoveParentGroups();
     }
 
     private void Reconcile()

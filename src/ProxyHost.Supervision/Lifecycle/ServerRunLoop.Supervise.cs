@@ -166,5 +166,6 @@ internal sealed partial class ServerRunLoop
     }
 
     private static string Describe(ProcessExit exit) =>
-        exit.Signal is { } signal ? $"signal {signal} (exit code {exit.ExitCode})" : $"exit code {exit.ExitCode}";
+        (exit.Signal is { } signal ? $"signal {signal} (exit code {exit.ExitCode})" : $"exit code {exit.ExitCode}")
+        + (exit.LimitReached is { } limit ? $"; stopped: {limit}" : "");
 }

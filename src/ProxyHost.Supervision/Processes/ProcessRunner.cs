@@ -52,7 +52,9 @@ internal sealed class ProcessRunner
     {
         ArgumentNullException.ThrowIfNull(command);
         var marker = ProcessTree.NewMarker();
-        var cli = Launcher(ResolveProgram(command), command)
+        var program = ResolveProgram(command);
+        var group = Limits.CreateGroup(marker, command.Limits);
+        var cli = Launcher(program, command, group)
             .WithEnvironmentVariables(ChildEnvironment.Variables(command, marker))
             .WithValidation(CommandResultValidation.None);
         if (command.WorkingDirectory is { } workingDirectory)
@@ -61,10 +63,11 @@ internal sealed class ProcessRunner
         }
         try
         {
-            return LauncherThread.Invoke(() => RunningProcess.Start(cli, command, _useSetsid, marker, onOutput, _timeProvider));
+            return LauncherThread.Invoke(() => RunningProcess.Start(cli, command, _useSetsid, marker, group, onOutput, _timeProvider));
         }
         catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or IOException)
         {
+            group?.Remove();
             // CliWrap wraps the runtime's error (which names the cause, e.g. a missing working directory) in a generic one.
             var cause = ex is Win32Exception { InnerException: Win32Exception inner } ? inner : ex;
             throw new ProcessLaunchException(
@@ -74,7 +77,7 @@ internal sealed class ProcessRunner
         }
     }
 
-    private Command Launcher(string program, ProcessCommand command)
+    private Command Launcher(string program, ProcessCommand command, ServerCgroup? group)
     {
         List<string> argv = [];
         if (_useParentDeathSignal)
@@ -87,8 +90,9 @@ internal sealed class ProcessRunner
             // the session and process-group leader that then execs the program.
             argv.AddRange([SetsidPath, "--"]);
         }
-        // prlimit sets the limits on itself and execs the program, so the limits hold for the whole tree.
-        argv.AddRange(Limits.LauncherPrefix(command.Limits));
+        // The shell joins the cgroup and prlimit sets the limits on itself, each then execs the next, so the
+        // launched PID becomes the server and every descendant is inside its limits.
+        argv.AddRange(Limits.LauncherPrefix(command.Limits, group));
         argv.Add(program);
         argv.AddRange(command.Arguments);
         return Cli.Wrap(argv[0]).WithArguments(argv.Skip(1));

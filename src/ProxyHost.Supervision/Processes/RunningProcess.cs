@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CliWrap;
 using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Supervision.Limits;
 
 namespace ProxyHost.Supervision.Processes;
 
@@ -14,6 +15,7 @@ namespace ProxyHost.Supervision.Processes;
 internal sealed class RunningProcess : IAsyncDisposable
 {
     private readonly TimeProvider _timeProvider;
+    private readonly ServerCgroup? _group;
     private readonly TaskCompletionSource<ProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // CliWrap's forceful cancellation: cancelled only on dispose, after the tree was killed, as the last resort
@@ -24,10 +26,11 @@ internal sealed class RunningProcess : IAsyncDisposable
     private Process? _process;
     private ProcessTree _tree = new(0, 0, null);
 
-    private RunningProcess(ProcessCommand command, string marker, TimeProvider timeProvider)
+    private RunningProcess(ProcessCommand command, string marker, ServerCgroup? group, TimeProvider timeProvider)
     {
         Command = command;
         Marker = marker;
+        _group = group;
         _timeProvider = timeProvider;
     }
 
@@ -55,9 +58,10 @@ internal sealed class RunningProcess : IAsyncDisposable
     internal static TimeSpan KillWait { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Starts <paramref name="cli"/> (forking on the calling thread) with stdin closed and its output read line by line.</summary>
-    internal static RunningProcess Start(Command cli, ProcessCommand command, bool leadsProcessGroup, string marker, Action<ProcessOutputLine>? onOutput, TimeProvider timeProvider)
+    internal static RunningProcess Start(
+        Command cli, ProcessCommand command, bool leadsProcessGroup, string marker, ServerCgroup? group, Action<ProcessOutputLine>? onOutput, TimeProvider timeProvider)
     {
-        var running = new RunningProcess(command, marker, timeProvider);
+        var running = new RunningProcess(command, marker, group, timeProvider);
         var execution = cli
             .WithStandardOutputPipe(running.OutputTarget(false, onOutput))
             .WithStandardErrorPipe(running.OutputTarget(true, onOutput))
@@ -133,6 +137,7 @@ internal sealed class RunningProcess : IAsyncDisposable
             }
             await _tree.WaitUntilGoneAsync(_timeProvider.GetUtcNow() + KillWait, _timeProvider, NativeMethods.SigKill).ConfigureAwait(false);
         }
+        _group?.Remove();
         await _abandon.CancelAsync().ConfigureAwait(false);
         _abandon.Dispose();
     }
@@ -172,7 +177,7 @@ internal sealed class RunningProcess : IAsyncDisposable
         {
             exitCode = -1;
         }
-        _exited.TrySetResult(DecodeExit(exitCode, _timeProvider.GetUtcNow()));
+        _exited.TrySetResult(DecodeExit(exitCode, _timeProvider.GetUtcNow()) with { LimitReached = _group?.LimitReached() });
     }
 
     /// <summary>
