@@ -25,6 +25,52 @@ public sealed partial class ServerLimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task CpuAndMemory_AreTheLimitsOfTheCgroupTheServerRunsIn_WhereCgroupsAreManaged()
+    {
+        var notEnforced = new LogEventSignal(SupervisionEventIds.LimitNotEnforced);
+        var server = SupervisorHarness.Dummy("app", "http", "--port", "<port>") with { Limits = new ServerLimits { Cpus = 1.5, MemoryBytes = 512L << 20 } };
+        await using var harness = SupervisorHarness.Create(output, [server], logSignals: [notEnforced]);
+        await harness.Supervisor.EnsureRunningAsync("app", CancellationToken.None).DefaultTimeout();
+        if (notEnforced.Logged.IsCompleted)
+        {
+            (await notEnforced.Logged).Should().Contain("limits.cpu (1.5 cores)");
+            return;
+        }
+
+        var groups = (await File.ReadAllLinesAsync($"/proc/{harness.Supervisor.GetSnapshot("app")!.ProcessId}/cgroup")).Select(l => l.Split(':', 3)).ToList();
+        var mounts = CgroupMounts.Read();
+        if (mounts.UnifiedGroup is not null && groups.Single(g => g[0] == "0")[2].Contains("proxyhost-", StringComparison.Ordinal))
+        {
+            var group = Path.Join(mounts.UnifiedGroup[..mounts.UnifiedGroup.LastIndexOf('/')], groups.Single(g => g[0] == "0")[2]);
+            (await File.ReadAllTextAsync(Path.Join(group, "cpu.max"))).Trim().Should().Be("150000 100000");
+            (await File.ReadAllTextAsync(Path.Join(group, "memory.max"))).Trim().Should().Be("536870912");
+            return;
+        }
+        var cpu = groups.Single(g => g[1].Split(',').Contains("cpu"))[2];
+        var memory = groups.Single(g => g[1] == "memory")[2];
+        cpu.Should().Contain("proxyhost-");
+        (await File.ReadAllTextAsync(Path.Join(mounts.V1Groups["cpu"][..^CurrentV1Path("cpu").Length], cpu, "cpu.cfs_quota_us"))).Trim().Should().Be("150000");
+        (await File.ReadAllTextAsync(Path.Join(mounts.V1Groups["memory"][..^CurrentV1Path("memory").Length], memory, "memory.limit_in_bytes"))).Trim().Should().Be("536870912");
+    }
+
+    [Fact]
+    public async Task GroupsLeftByAKilledRun_AreRemoved_WhenLimitsAreNextUsed()
+    {
+        if (!CgroupMounts.Read().V1Groups.TryGetValue("pids", out var pids) || !Writable(pids))
+        {
+            return;
+        }
+        var leftover = Path.Join(pids, "proxyhost-4194999");
+        Directory.CreateDirectory(Path.Join(leftover, "launch"));
+        var server = SupervisorHarness.Dummy("app", "http", "--port", "<port>") with { Limits = new ServerLimits { Processes = 100 } };
+        await using var harness = SupervisorHarness.Create(output, [server], enforcement: LimitEnforcement.Detect());
+
+        await harness.Supervisor.EnsureRunningAsync("app", CancellationToken.None).DefaultTimeout();
+
+        Directory.Exists(leftover).Should().BeFalse("process 4194999 does not exist, so its groups are left over");
+    }
+
+    [Fact]
     public async Task TheMechanism_IsSaidOnce_HoweverManyServersDeclareLimits()
     {
         var mechanismLines = 0;
@@ -161,6 +207,12 @@ public sealed partial class ServerLimitsTests(ITestOutputHelper output)
         File.WriteAllText(path, script);
         return new ServerProcessDefinition { Name = name, Command = ["python3", path, "<port>"], Timeout = TimeSpan.FromSeconds(20) };
     }
+
+    private static bool Writable(string directory) => Environment.IsPrivilegedProcess && Directory.Exists(directory);
+
+    // This test process's own group path in a v1 hierarchy, as /proc/self/cgroup gives it.
+    private static string CurrentV1Path(string controller) =>
+        File.ReadAllLines("/proc/self/cgroup").Select(l => l.Split(':', 3)).Single(g => g[1].Split(',').Contains(controller))[2].TrimEnd('/');
 
     private static (string Soft, string Hard) Limit(string procLimits, string name)
     {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using ProxyHost.Catalog;
 using ProxyHost.Configuration;
 using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Supervision.Limits;
+using ProxyHost.Supervision.Processes;
 using Xunit.Abstractions;
 
 namespace ProxyHost.Supervision.Tests;
@@ -25,6 +27,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     /// <param name="logLevel">Debug shows every output line; floods of output need less.</param>
     /// <param name="logSignals">Also receive every log event, to wait for one.</param>
+    /// <param name="enforcement">How limits are applied; the machine's, detected once per test run, by default.</param>
     /// <param name="clock">A fake clock for tests of backoff and cool-down windows; the system clock otherwise.</param>
     public static SupervisorHarness Create(
         ITestOutputHelper output,
@@ -32,10 +35,16 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         Action<SupervisionOptions>? configure = null,
         LogLevel logLevel = LogLevel.Debug,
         TimeProvider? clock = null,
-        IReadOnlyList<ILoggerProvider>? logSignals = null)
+        IReadOnlyList<ILoggerProvider>? logSignals = null,
+        LimitEnforcement? enforcement = null)
     {
         var catalog = new InMemoryServerProcessCatalog(servers);
-        var services = new ServiceCollection()
+        var registrations = new ServiceCollection();
+        if (enforcement is not null)
+        {
+            registrations.AddSingleton(new ProcessRunner(TimeProvider.System, File.Exists(ProcessRunner.SetsidPath), File.Exists(ProcessRunner.SetprivPath), enforcement));
+        }
+        var services = registrations
             .AddSingleton(clock ?? TimeProvider.System)
             .AddLogging(logging =>
             {

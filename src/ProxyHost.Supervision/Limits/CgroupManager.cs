@@ -42,6 +42,7 @@ internal sealed class CgroupManager
         {
             if (mounts.V1Groups.TryGetValue(controller, out var directory) && CanCreateGroupsIn(directory))
             {
+                RemoveGroupsOfEndedRuns(directory);
                 parents[controller] = Path.Join(directory, string.Create(CultureInfo.InvariantCulture, $"proxyhost-{Environment.ProcessId}"));
             }
         }
@@ -105,6 +106,29 @@ internal sealed class CgroupManager
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+            }
+        }
+    }
+
+    // A ProxyHost that was killed leaves its (by now empty) groups behind; the kernel refuses to remove one that still holds a process.
+    private static void RemoveGroupsOfEndedRuns(string directory)
+    {
+        foreach (var parent in Directory.EnumerateDirectories(directory, "proxyhost-*"))
+        {
+            if (int.TryParse(Path.GetFileName(parent)["proxyhost-".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                try
+                {
+                    foreach (var group in Directory.EnumerateDirectories(parent))
+                    {
+                        Directory.Delete(group);
+                    }
+                    Directory.Delete(parent);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
             }
         }
     }

@@ -28,8 +28,13 @@ internal sealed class LimitEnforcement
         _cgroups = new Lazy<CgroupManager>(cgroups);
     }
 
-    /// <summary>Detected on first use, which is the first server that declares limits (a v2 setup moves ProxyHost into a leaf group).</summary>
-    public static LimitEnforcement ForThisMachine { get; } = new(
+    public static LimitEnforcement ForThisMachine { get; } = Detect();
+
+    /// <summary>
+    /// Finds the mechanisms on first use, which is the first launch of a server that declares limits
+    /// (a v2 setup moves ProxyHost into a leaf group, and groups of killed runs are removed).
+    /// </summary>
+    public static LimitEnforcement Detect() => new(
         OperatingSystem.IsLinux() && File.Exists(PrlimitPath),
         Environment.IsPrivilegedProcess,
         () => OperatingSystem.IsLinux() && File.Exists(ShellPath) ? CgroupManager.Detect(CgroupMounts.Read()) : CgroupManager.None);
