@@ -7,7 +7,7 @@ using Xunit;
 
 namespace ProxyHost.Cli.Tests;
 
-/// <summary>The README's "no orphans" claim with a real double-forking daemon and with a SIGKILL of <c>proxyhost serve</c>.</summary>
+/// <summary>docs/servers.md's "no orphans" claim with a real double-forking daemon and with a SIGKILL of <c>proxyhost serve</c>.</summary>
 public sealed partial class ServeProcessTests
 {
     private const int Sigkill = 9;

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace ProxyHost.Supervision.Tests;
 
-/// <summary>The crash-loop rule as README states it, on a fake clock: three quick failures within 60 s open the circuit for 30 s.</summary>
+/// <summary>The crash-loop rule as docs/servers.md states it, on a fake clock: three quick failures within 60 s open the circuit for 30 s.</summary>
 public sealed class CrashLoopBreakerTests
 {
     private readonly FakeTimeProvider _clock = new();
