@@ -4,6 +4,7 @@ using ProxyHost.Supervision.Endpoints;
 using ProxyHost.Supervision.Lifecycle;
 using ProxyHost.Supervision.Processes;
 using ProxyHost.Supervision.Readiness;
+using ProxyHost.Supervision.Resources;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +34,9 @@ public static class SupervisionServiceCollectionExtensions
         services.TryAddSingleton<ServerProcessSupervisor>();
         services.TryAddSingleton<IServerProcessSupervisor>(sp => sp.GetRequiredService<ServerProcessSupervisor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ServerProcessSupervisor>(sp => sp.GetRequiredService<ServerProcessSupervisor>()));
+        services.TryAddSingleton<ServerResourceSampler>();
+        services.TryAddSingleton<IServerResourceMonitor>(sp => sp.GetRequiredService<ServerResourceSampler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ServerResourceSampler>(sp => sp.GetRequiredService<ServerResourceSampler>()));
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ProxyHost.Catalog;
 using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Supervision.Resources;
 using Xunit;
 
 namespace ProxyHost.Supervision.Tests;
@@ -10,7 +11,7 @@ namespace ProxyHost.Supervision.Tests;
 public sealed class SupervisionServiceCollectionExtensionsTests
 {
     [Fact]
-    public async Task AddServerProcessSupervision_Resolved_SupervisorIsAlsoTheHostedService()
+    public async Task AddServerProcessSupervision_Resolved_SupervisorAndResourceSamplerAreTheHostedServices()
     {
         await using var services = new ServiceCollection()
             .AddSingleton<IServerProcessCatalog>(new InMemoryServerProcessCatalog())
@@ -20,7 +21,8 @@ public sealed class SupervisionServiceCollectionExtensionsTests
 
         var supervisor = services.GetRequiredService<IServerProcessSupervisor>();
 
-        services.GetServices<IHostedService>().Should().ContainSingle().Which.Should().BeSameAs(supervisor);
+        services.GetServices<IHostedService>().Should().HaveCount(2, "registering twice adds nothing")
+            .And.ContainInOrder((IHostedService)supervisor, (IHostedService)services.GetRequiredService<IServerResourceMonitor>());
         supervisor.Should().BeSameAs(services.GetRequiredService<ServerProcessSupervisor>());
         services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SupervisionOptions>>().Value.StopGracePeriod.Should().Be(TimeSpan.FromSeconds(2));
     }

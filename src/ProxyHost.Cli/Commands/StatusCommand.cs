@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ProxyHost.Cli.Remote;
+using ProxyHost.Configuration;
 using ProxyHost.Hosting.Api;
 
 namespace ProxyHost.Cli.Commands;
@@ -49,13 +50,15 @@ internal sealed class StatusCommand : Command
 
     internal static string ToTable(IReadOnlyList<ServerInfo> servers, DateTimeOffset now)
     {
-        string[] header = ["NAME", "STATE", "PID", "PORT/SOCKET", "UPTIME", "RESTARTS", "LAST ACTIVITY"];
+        string[] header = ["NAME", "STATE", "PID", "PORT/SOCKET", "MEM", "CPU", "UPTIME", "RESTARTS", "LAST ACTIVITY"];
         var rows = servers.Select(s => new[]
         {
             s.Name,
             s.State.Replace('_', ' '),
             s.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
             s.UnixSocket ?? s.Port?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            s.Resources is { } usage ? ByteSize.Describe(usage.MemoryBytes) : "-",
+            s.Resources?.CpuPercent is { } cpu ? cpu.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-",
             s.State == "running" && s.Started is { } started ? Duration(now - started) : "-",
             s.Restarts.ToString(CultureInfo.InvariantCulture),
             s.LastActivity is { } activity ? Duration(now - activity) + " ago" : "never",

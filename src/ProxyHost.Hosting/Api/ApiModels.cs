@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ProxyHost.Configuration;
 using ProxyHost.Proxy.Activity;
 using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Supervision.Resources;
 using ProxyHost.Supervision.Logs;
 
 namespace ProxyHost.Hosting.Api;
@@ -51,7 +52,10 @@ public sealed record ServerInfo
 
     public DateTimeOffset? RetryAt { get; init; }
 
-    internal static ServerInfo From(ServerProcessSnapshot snapshot, ServerProcessDefinition? definition, ServerActivityTracker activity) => new()
+    /// <summary>What the server's process tree used at the latest sample; null when it does not run or sampling is off.</summary>
+    public ResourceInfo? Resources { get; init; }
+
+    internal static ServerInfo From(ServerProcessSnapshot snapshot, ServerProcessDefinition? definition, ServerActivityTracker activity, IServerResourceMonitor resources) => new()
     {
         Name = snapshot.Name,
         Title = definition?.LauncherTitle ?? snapshot.Name,
@@ -71,6 +75,7 @@ public sealed record ServerInfo
         LastExit = snapshot.LastExit is { } exit ? new ExitInfo(exit.ExitCode, exit.Signal, exit.Time) { LimitReached = exit.LimitReached } : null,
         LastError = snapshot.LastError,
         RetryAt = snapshot.RetryAt,
+        Resources = snapshot.State == ServerProcessState.Running && resources.GetUsage(snapshot.Name) is { } usage ? ResourceInfo.From(usage) : null,
     };
 
     internal static string StateName(ServerProcessState state) => state switch
@@ -79,6 +84,19 @@ public sealed record ServerInfo
         _ => state.ToString().ToLowerInvariant(),
     };
 }
+
+/// <summary>What a server's whole process tree used at one sample.</summary>
+/// <param name="CpuPercent">Percent of one core since the previous sample; null for a run's first sample.</param>
+/// <param name="PssBytes">Proportional set size (shared pages counted once); null where the kernel does not give it.</param>
+public sealed record ResourceInfo(
+    DateTimeOffset SampledAt, long MemoryBytes, long? PssBytes, double CpuSeconds, double? CpuPercent, int Processes, int Threads, int? OpenFiles)
+{
+    internal static ResourceInfo From(ResourceUsage usage) =>
+        new(usage.SampledAt, usage.MemoryBytes, usage.PssBytes, usage.CpuSeconds, usage.CpuPercent, usage.Processes, usage.Threads, usage.OpenFiles);
+}
+
+/// <summary>A server's samples of the last 10 minutes, oldest first.</summary>
+public sealed record ResourceHistoryResponse(string Name, IReadOnlyList<ResourceInfo> Samples);
 
 /// <summary>How a process ended.</summary>
 public sealed record ExitInfo(int Code, int? Signal, DateTimeOffset Time)
@@ -112,5 +130,6 @@ public sealed record ApiError(string Error, ServerInfo? Server = null);
 [JsonSerializable(typeof(IReadOnlyList<ServerInfo>))]
 [JsonSerializable(typeof(LogLineInfo))]
 [JsonSerializable(typeof(LogResponse))]
+[JsonSerializable(typeof(ResourceHistoryResponse))]
 [JsonSerializable(typeof(ApiError))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

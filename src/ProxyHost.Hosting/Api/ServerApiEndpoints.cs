@@ -11,6 +11,7 @@ using ProxyHost.Catalog;
 using ProxyHost.Configuration;
 using ProxyHost.Proxy.Activity;
 using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Supervision.Resources;
 
 namespace ProxyHost.Hosting.Api;
 
@@ -37,13 +38,18 @@ internal static class ServerApiEndpoints
                 activity.LastActivity ?? activity.Started,
                 supervisor.GetSnapshots().Count(s => s.State == ServerProcessState.Running)), ApiJsonContext.Default.StatusResponse));
 
-        api.MapGet("servers", (IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ServerActivityTracker activity) =>
-            Json(supervisor.GetSnapshots().Select(s => ServerInfo.From(s, catalog.Current.Find(s.Name), activity)).ToList(),
+        api.MapGet("servers", (IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ServerActivityTracker activity, IServerResourceMonitor resources) =>
+            Json(supervisor.GetSnapshots().Select(s => ServerInfo.From(s, catalog.Current.Find(s.Name), activity, resources)).ToList(),
                 ApiJsonContext.Default.IReadOnlyListServerInfo));
 
-        api.MapGet("servers/{name}", (string name, IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ServerActivityTracker activity) =>
+        api.MapGet("servers/{name}", (string name, IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ServerActivityTracker activity, IServerResourceMonitor resources) =>
             supervisor.GetSnapshot(name) is { } snapshot
-                ? Json(ServerInfo.From(snapshot, catalog.Current.Find(name), activity), ApiJsonContext.Default.ServerInfo)
+                ? Json(ServerInfo.From(snapshot, catalog.Current.Find(name), activity, resources), ApiJsonContext.Default.ServerInfo)
+                : NotFound(name));
+
+        api.MapGet("servers/{name}/resources", (string name, IServerProcessSupervisor supervisor, IServerResourceMonitor resources) =>
+            supervisor.GetSnapshot(name) is not null
+                ? Json(new ResourceHistoryResponse(name, resources.GetHistory(name).Select(ResourceInfo.From).ToList()), ApiJsonContext.Default.ResourceHistoryResponse)
                 : NotFound(name));
 
         api.MapPost("servers/{name}/start", (HttpContext context, string name) =>
@@ -70,19 +76,19 @@ internal static class ServerApiEndpoints
                 ct => log.WatchAsync(initial, ct), line => LogLineInfo.From(line), ApiJsonContext.Default.LogLineInfo);
         });
 
-        api.MapGet("servers/{name}/events", (HttpContext context, string name, IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ServerActivityTracker activity) =>
+        api.MapGet("servers/{name}/events", (HttpContext context, string name, IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ServerActivityTracker activity, IServerResourceMonitor resources) =>
         {
             if (supervisor.GetSnapshot(name) is null)
             {
                 return NotFound(name).ExecuteAsync(context);
             }
             return ServerSentEvents.WriteAsync(context,
-                ct => Filter(supervisor.WatchAsync(ct), name), s => ServerInfo.From(s, catalog.Current.Find(s.Name), activity), ApiJsonContext.Default.ServerInfo);
+                ct => Filter(supervisor.WatchAsync(ct), name), s => ServerInfo.From(s, catalog.Current.Find(s.Name), activity, resources), ApiJsonContext.Default.ServerInfo);
         });
 
-        api.MapGet("events", (HttpContext context, IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ServerActivityTracker activity) =>
+        api.MapGet("events", (HttpContext context, IServerProcessSupervisor supervisor, IServerProcessCatalog catalog, ServerActivityTracker activity, IServerResourceMonitor resources) =>
             ServerSentEvents.WriteAsync(context,
-                ct => supervisor.WatchAsync(ct), s => ServerInfo.From(s, catalog.Current.Find(s.Name), activity), ApiJsonContext.Default.ServerInfo));
+                ct => supervisor.WatchAsync(ct), s => ServerInfo.From(s, catalog.Current.Find(s.Name), activity, resources), ApiJsonContext.Default.ServerInfo));
     }
 
     private static async Task<IResult> ChangeAsync(HttpContext context, string name, Func<IServerProcessSupervisor, CancellationToken, Task> change)
@@ -100,7 +106,8 @@ internal static class ServerApiEndpoints
 
         var catalog = services.GetRequiredService<IServerProcessCatalog>();
         var activity = services.GetRequiredService<ServerActivityTracker>();
-        ServerInfo Current() => ServerInfo.From(supervisor.GetSnapshot(name)!, catalog.Current.Find(name), activity);
+        var resources = services.GetRequiredService<IServerResourceMonitor>();
+        ServerInfo Current() => ServerInfo.From(supervisor.GetSnapshot(name)!, catalog.Current.Find(name), activity, resources);
         try
         {
             await change(supervisor, context.RequestAborted);

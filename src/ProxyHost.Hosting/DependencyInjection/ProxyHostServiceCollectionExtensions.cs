@@ -27,6 +27,7 @@ public static class ProxyHostServiceCollectionExtensions
         services.AddServerProcessSupervision();
         services.AddServerProcessProxy();
         services.TryAddSingleton<ProxyHost.Hosting.Metrics.PrometheusExporter>();
+        services.TryAddSingleton<ProxyHost.Hosting.Metrics.ServerResourceMetrics>();
         services.AddProxyHostApps();
         services.AddProxyHostRelays();
         services.TryAddSingleton<ProxyHost.Hosting.Messaging.TypedMessagingSites>();

@@ -15,6 +15,7 @@ internal static class MetricsEndpoints
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyHostOptions>>().Value;
         // Created now, not on the first scrape, so it sees every measurement from the start.
         var exporter = endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
+        endpoints.ServiceProvider.GetRequiredService<ServerResourceMetrics>();
         var metrics = endpoints.MapGet(options.BaseUrl + "metrics", () =>
             Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         if (options.MetricsWithoutAuth)

@@ -147,7 +147,7 @@ internal sealed class PrometheusExporter : IDisposable
 
         private bool IsHistogram => boundaries is not null;
 
-        private bool IsCounter => Instrument is Counter<long> or Counter<double>;
+        private bool IsCounter => Instrument is Counter<long> or Counter<double> or ObservableCounter<long> or ObservableCounter<double>;
 
         public void Add(string labels, double value)
         {

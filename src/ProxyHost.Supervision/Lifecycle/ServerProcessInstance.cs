@@ -1,6 +1,7 @@
 using ProxyHost.Configuration;
 using ProxyHost.Supervision.Endpoints;
 using ProxyHost.Supervision.Logs;
+using ProxyHost.Supervision.Processes;
 
 namespace ProxyHost.Supervision.Lifecycle;
 
@@ -19,6 +20,9 @@ internal sealed class ServerProcessInstance : IAsyncDisposable, IServerActivatio
     private readonly Task _previousInstanceStopped;
     private volatile ActiveServer? _active;
     private ServerRun? _run;
+
+    /// <summary>The process of the current run while it runs.</summary>
+    internal RunningProcess? CurrentProcess => Volatile.Read(ref _run)?.Process is { HasExited: false } process ? process : null;
     private bool _disposed;
     private Task? _disposal;
 

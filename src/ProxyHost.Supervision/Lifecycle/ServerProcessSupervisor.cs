@@ -93,6 +93,18 @@ internal sealed partial class ServerProcessSupervisor : IServerProcessSupervisor
             : ValueTask.FromException<ActiveServer>(UnknownServer(name));
     }
 
+    /// <summary>The servers whose process runs now, with it.</summary>
+    internal IEnumerable<(string Name, RunningProcess Process)> RunningProcesses()
+    {
+        foreach (var instance in _instances.Ordered)
+        {
+            if (instance.CurrentProcess is { } process)
+            {
+                yield return (instance.Definition.Name, process);
+            }
+        }
+    }
+
     public ServerProcessSnapshot? GetSnapshot(string name) =>
         _instances.ByName.TryGetValue(name, out var instance) ? instance.Snapshot : null;
 

@@ -17,6 +17,9 @@ public sealed class SupervisionOptions
     /// <summary>How long starts are refused once the crash-loop circuit opened.</summary>
     public TimeSpan CrashLoopBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often each running server's process tree is sampled for memory, CPU, processes and open files; zero turns sampling off.</summary>
+    public TimeSpan ResourceSampleInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Delay before the start that follows one quick failure; doubles per further failure.</summary>
     public TimeSpan RestartBackoffInitialDelay { get; set; } = TimeSpan.FromSeconds(0.5);
 

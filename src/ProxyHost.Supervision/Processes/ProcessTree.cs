@@ -107,6 +107,9 @@ internal sealed class ProcessTree
         }
     }
 
+    /// <summary>The processes in the tree now (empty where /proc is not available).</summary>
+    public IReadOnlyList<int> Members() => [.. FindMembers().Select(m => m.Member.ProcessId)];
+
     private List<(ProcessIdentity Member, ProcessStatus Status)> FindMembers()
     {
         if (!OperatingSystem.IsLinux())

@@ -48,6 +48,9 @@ internal sealed class RunningProcess : IAsyncDisposable
 
     public bool HasExited => _exited.Task.IsCompleted;
 
+    /// <summary>The processes of its tree now: its group, daemons that carry its marker, and their descendants.</summary>
+    public IReadOnlyList<int> TreeMembers() => _tree.Members();
+
     /// <summary>
     /// Completes when the process has exited and both output pipes reached end of file (never faults).
     /// A grandchild that inherited the pipes can hold this open after <see cref="Exited"/>; wait on it only with a bound.
