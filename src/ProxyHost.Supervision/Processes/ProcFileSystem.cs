@@ -84,7 +84,8 @@ internal static class ProcFileSystem
         return false;
     }
 
-    private static string? ReadText(string path)
+    /// <summary>A /proc file's text, or null when the process is gone or the file unreadable.</summary>
+    public static string? ReadText(string path)
     {
         try
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ProxyHost.Supervision.Processes;
 
 namespace ProxyHost.Supervision.Resources;
 
@@ -47,7 +48,7 @@ internal static class ProcUsageReader
     // /proc/PID/stat after the command name: state (3), ... utime (14), stime (15), ... num_threads (20), ... rss (24).
     private static (long Ticks, int Threads, long RssPages)? ReadStat(int pid)
     {
-        var text = ReadText($"/proc/{pid}/stat");
+        var text = ProcFileSystem.ReadText($"/proc/{pid}/stat");
         var close = text?.LastIndexOf(')') ?? -1;
         if (text is null || close < 0 || close + 2 >= text.Length)
         {
@@ -66,7 +67,7 @@ internal static class ProcUsageReader
 
     private static long? ReadPssKilobytes(int pid)
     {
-        if (ReadText($"/proc/{pid}/smaps_rollup") is not { } rollup)
+        if (ProcFileSystem.ReadText($"/proc/{pid}/smaps_rollup") is not { } rollup)
         {
             return null;
         }
@@ -86,18 +87,6 @@ internal static class ProcUsageReader
         try
         {
             return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static string? ReadText(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
