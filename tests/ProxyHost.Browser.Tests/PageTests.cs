@@ -149,6 +149,28 @@ public sealed class PageTests(ChromiumFixture chromium, ITestOutputHelper output
         }
     }
 
+    [Fact]
+    public async Task Dashboard_ShowsEachRunningServersMemoryAndCpu_WithASparkline()
+    {
+        await using var host = await TestProxyHost.StartAsync(
+            [Dummy("app", "http", "--port", "<port>"), Dummy("other", "http", "--port", "<port>")],
+            output: output,
+            supervision: o => o.ResourceSampleInterval = TimeSpan.FromMilliseconds(200));
+        using var client = host.CreateClient();
+        await client.GetStringAsync("app/").DefaultTimeout();
+        await using var context = await chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(new Uri(host.Address, "/_/dashboard?token=" + TestProxyHost.Token).ToString());
+
+        var row = page.Locator("tr[data-server=app]");
+        await Assertions.Expect(row.Locator("[data-field=memory]")).ToHaveTextAsync(new Regex(@"^[0-9.]+ MiB$"), Bounded);
+        await Assertions.Expect(row.Locator("[data-field=cpu]")).ToHaveTextAsync(new Regex(@"^[0-9.]+ %$"), Bounded);
+        await Assertions.Expect(row.Locator("[data-field=spark] svg polyline.mem")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        (await row.Locator("[data-field=spark] svg polyline.mem").GetAttributeAsync("points"))!.Split(' ').Should().HaveCountGreaterThan(1);
+        await Assertions.Expect(page.Locator("tr[data-server=other] [data-field=memory]")).ToHaveTextAsync("");
+    }
+
     private static ServerProcessDefinition Dummy(string name, params string[] arguments) =>
         new() { Name = name, Command = DummyProgram.Argv(arguments), Timeout = TimeSpan.FromSeconds(20) };
 }

@@ -6,7 +6,8 @@ using ProxyHost.Proxy.Pages;
 namespace ProxyHost.Hosting.Pages;
 
 /// <summary>
-/// <c>&lt;base_url&gt;_/dashboard</c>: every server with state, pid, port or socket, uptime, restarts and
+/// <c>&lt;base_url&gt;_/dashboard</c>: every server with state, pid, port or socket, memory and CPU with a
+/// sparkline of the last 10 minutes (from <c>api/servers/NAME/resources</c>), uptime, restarts and
 /// last activity (live from <c>api/events</c>), start / stop / restart buttons, and a live tail of the
 /// selected server's output (from <c>api/servers/NAME/log/stream</c>).
 /// </summary>
@@ -24,6 +25,7 @@ internal static class DashboardPage
             .Append("th{font-weight:600;color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.03em}tr:last-child td{border-bottom:0}")
             .Append("tr.selected td{background:rgba(37,99,235,.07)}td.actions button{font-size:.8rem;padding:.2rem .6rem;margin-right:.2rem}")
             .Append("td.err{white-space:normal;color:var(--bad);font-size:.8rem;max-width:24rem}nav{margin-left:auto}")
+            .Append("svg.spark{display:block}svg.spark .mem{stroke:#2563eb}svg.spark .cpu{stroke:#e8590c}svg.spark polyline{fill:none;stroke-width:1.5}")
             .Append("</style></head><body><main id=\"dashboard\"")
             .Append(" data-base=\"").Append(E(baseUrl)).Append("\">")
             .Append("<header><h1>Dashboard</h1><nav><a href=\"").Append(E(baseUrl)).Append("\">Launcher</a></nav></header>");
@@ -32,13 +34,15 @@ internal static class DashboardPage
         {
             html.Append("<p class=\"muted\">No servers are defined yet.</p>");
         }
-        html.Append("<div class=\"table\"><table><thead><tr><th>Server</th><th>State</th><th>PID</th><th>Port / socket</th><th>Uptime</th>")
+        html.Append("<div class=\"table\"><table><thead><tr><th>Server</th><th>State</th><th>PID</th><th>Port / socket</th><th>Memory</th><th>CPU</th>")
+            .Append("<th title=\"memory (blue) and CPU (orange) over the last 10 minutes\">Last 10 min</th><th>Uptime</th>")
             .Append("<th>Restarts</th><th>Last activity</th><th>Actions</th><th>Last error</th></tr></thead><tbody>");
         foreach (var server in catalog.Servers)
         {
             html.Append("<tr data-server=\"").Append(E(server.Name)).Append("\"><td><a href=\"").Append(E(baseUrl + server.LauncherPath)).Append("\">")
                 .Append(E(server.Name)).Append("</a></td><td><span class=\"state\" data-field=\"state\">…</span></td>")
-                .Append("<td data-field=\"pid\"></td><td data-field=\"endpoint\"></td><td data-field=\"uptime\"></td><td data-field=\"restarts\"></td>")
+                .Append("<td data-field=\"pid\"></td><td data-field=\"endpoint\"></td><td data-field=\"memory\"></td><td data-field=\"cpu\"></td>")
+                .Append("<td data-field=\"spark\"></td><td data-field=\"uptime\"></td><td data-field=\"restarts\"></td>")
                 .Append("<td data-field=\"activity\"></td><td class=\"actions\">")
                 .Append("<button data-action=\"start\">Start</button><button data-action=\"stop\">Stop</button>")
                 .Append("<button data-action=\"restart\">Restart</button><button data-action=\"log\">Log</button></td><td class=\"err\" data-field=\"error\"></td></tr>");
@@ -70,6 +74,20 @@ internal static class DashboardPage
           r.querySelector('[data-action="start"]').disabled=s.state==='running'||s.state==='starting'||!s.managed;
           r.querySelector('[data-action="stop"]').disabled=!(s.state==='running'||s.state==='starting'||s.state==='backoff')||!s.managed;
           r.querySelector('[data-action="restart"]').disabled=!s.managed;}
+        function bytes(b){var u=['bytes','KiB','MiB','GiB','TiB'],i=0;while(b>=1024&&i<u.length-1){b/=1024;i++;}return (i?b.toFixed(1):b)+' '+u[i];}
+        var SVG='http://www.w3.org/2000/svg';
+        function line(samples,value,max,cls){var p=document.createElementNS(SVG,'polyline'),n=samples.length;p.setAttribute('class',cls);
+          p.setAttribute('points',samples.map(function(x,i){return (n<2?0:i*120/(n-1)).toFixed(1)+','+(23-22*Math.min(1,(value(x)||0)/max)).toFixed(1);}).join(' '));return p;}
+        function usage(name,samples){var r=row(name);if(!r)return;var last=samples.length?samples[samples.length-1]:null;
+          cell(r,'memory').textContent=last?bytes(last.memory_bytes):'';
+          cell(r,'cpu').textContent=last&&last.cpu_percent!=null?last.cpu_percent.toFixed(1)+' %':'';
+          var c=cell(r,'spark');c.textContent='';if(samples.length<2)return;
+          var svg=document.createElementNS(SVG,'svg');svg.setAttribute('class','spark');svg.setAttribute('width','120');svg.setAttribute('height','24');
+          var mem=Math.max.apply(null,samples.map(function(x){return x.memory_bytes;}))||1,cpu=Math.max(100,Math.max.apply(null,samples.map(function(x){return x.cpu_percent||0;})));
+          svg.appendChild(line(samples,function(x){return x.memory_bytes;},mem,'mem'));svg.appendChild(line(samples,function(x){return x.cpu_percent;},cpu,'cpu'));c.appendChild(svg);}
+        function refreshUsage(){Object.keys(servers).forEach(function(n){
+          if(servers[n].state!=='running'){usage(n,[]);return;}
+          fetch(api(n,'resources')).then(function(r){return r.ok?r.json():{samples:[]};}).then(function(h){usage(n,h.samples);}).catch(function(){});});}
         function showLog(name){if(logSource)logSource.close();var out=document.getElementById('log');out.textContent='';
           document.getElementById('log-name').textContent=name;
           document.querySelectorAll('tr[data-server]').forEach(function(t){t.classList.toggle('selected',t.dataset.server===name);});
@@ -82,6 +100,7 @@ internal static class DashboardPage
         var ev=new EventSource(base+'api/events');
         ev.onmessage=function(e){var s=JSON.parse(e.data);servers[s.name]=s;render(s);};
         setInterval(function(){Object.keys(servers).forEach(function(n){render(servers[n]);});},1000);
+        setInterval(refreshUsage,2000);
         var first=document.querySelector('tr[data-server]');if(first)showLog(first.dataset.server);
         })();
         """;
