@@ -107,31 +107,27 @@ internal sealed class ProcessTree
         }
     }
 
-    /// <summary>The processes in the tree now (empty where /proc is not available).</summary>
-    public IReadOnlyList<int> Members() => [.. FindMembers().Select(m => m.Member.ProcessId)];
+    /// <summary>The process group the launch leads, or 0.</summary>
+    public int GroupId => _groupId;
 
-    private List<(ProcessIdentity Member, ProcessStatus Status)> FindMembers()
+    /// <summary>
+    /// The tree's processes in <paramref name="table"/>. A process in one of <paramref name="otherGroups"/> belongs
+    /// to that group's tree, so only the others' environments are read for the marker.
+    /// </summary>
+    public IReadOnlyList<int> MembersIn(ProcessTable table, IReadOnlySet<int> otherGroups) =>
+        [.. FindMembers(table, otherGroups).Select(m => m.Member.ProcessId)];
+
+    private List<(ProcessIdentity Member, ProcessStatus Status)> FindMembers() =>
+        OperatingSystem.IsLinux() ? FindMembers(ProcessTable.Scan(), new HashSet<int>()) : [];
+
+    private List<(ProcessIdentity Member, ProcessStatus Status)> FindMembers(ProcessTable table, IReadOnlySet<int> otherGroups)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return [];
-        }
-        var self = Environment.ProcessId;
-        var user = NativeMethods.EffectiveUserId();
-        var live = new Dictionary<int, ProcessStatus>();
-        foreach (var pid in ProcFileSystem.ProcessIds())
-        {
-            // Another user's processes are never ours to signal, whatever their environment says.
-            if (pid > 1 && pid != self && ProcFileSystem.ReadOwner(pid) == user && ProcFileSystem.ReadStatus(pid) is { HasExited: false } status)
-            {
-                live[pid] = status;
-            }
-        }
-
+        var live = table.Live;
         var members = new HashSet<int>();
         foreach (var (pid, status) in live)
         {
-            if (_groupId > 1 && status.GroupId == _groupId || _markerEntry is not null && ProcFileSystem.HasEnvironmentEntry(pid, _markerEntry))
+            if (_groupId > 1 && status.GroupId == _groupId
+                || _markerEntry is not null && !otherGroups.Contains(status.GroupId) && ProcFileSystem.HasEnvironmentEntry(pid, _markerEntry))
             {
                 members.Add(pid);
             }

@@ -48,8 +48,8 @@ internal sealed class RunningProcess : IAsyncDisposable
 
     public bool HasExited => _exited.Task.IsCompleted;
 
-    /// <summary>The processes of its tree now: its group, daemons that carry its marker, and their descendants.</summary>
-    public IReadOnlyList<int> TreeMembers() => _tree.Members();
+    /// <summary>Its process tree: its group, daemons that carry its marker, and their descendants.</summary>
+    public ProcessTree Tree => _tree;
 
     /// <summary>
     /// Completes when the process has exited and both output pipes reached end of file (never faults).

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ProxyHost.Supervision.Lifecycle;
+using ProxyHost.Supervision.Processes;
 
 namespace ProxyHost.Supervision.Resources;
 
@@ -57,10 +58,15 @@ internal sealed class ServerResourceSampler(ServerProcessSupervisor supervisor, 
     {
         var now = clock.GetUtcNow();
         var running = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, process) in supervisor.RunningProcesses())
+        var processesRunning = supervisor.RunningProcesses().ToList();
+        // One scan of /proc for every tree; each finds its members in it.
+        var table = ProcessTable.Scan();
+        var groups = processesRunning.Select(p => p.Process.Tree.GroupId).Where(g => g > 1).ToHashSet();
+        foreach (var (name, process) in processesRunning)
         {
             running.Add(name);
-            var (rss, pss, cpuSeconds, processes, threads, openFiles) = ProcUsageReader.Read(process.TreeMembers());
+            var otherGroups = groups.Where(g => g != process.Tree.GroupId).ToHashSet();
+            var (rss, pss, cpuSeconds, processes, threads, openFiles) = ProcUsageReader.Read(process.Tree.MembersIn(table, otherGroups));
             var history = _servers.AddOrUpdate(
                 name,
                 _ => new ServerResourceHistory(process.ProcessId, Capacity),
