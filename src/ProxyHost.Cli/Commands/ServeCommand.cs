@@ -97,6 +97,12 @@ internal sealed class ServeCommand : Command
         HelpName = "DIR",
     };
 
+    private readonly Option<double?> _resourceSampleInterval = new("--resource-sample-interval")
+    {
+        Description = "Seconds between samples of each running server's memory, CPU and processes; 0 turns sampling off [default: 5]",
+        HelpName = "SECONDS",
+    };
+
     private readonly Option<string?> _sslCert = new("--ssl-cert")
     {
         Description = "A PEM certificate: serve HTTPS and WSS with it (needs --ssl-key)",
@@ -127,6 +133,7 @@ internal sealed class ServeCommand : Command
         Options.Add(_maxConnectionsPerClient);
         Options.Add(_logLevel);
         Options.Add(_shutdownNoActivityTimeout);
+        Options.Add(_resourceSampleInterval);
         Options.Add(_noArbitraryPorts);
         Options.Add(_plugins);
         Options.Add(_sslCert);
@@ -146,6 +153,12 @@ internal sealed class ServeCommand : Command
             > 0 and var seconds => TimeSpan.FromSeconds(seconds),
             var seconds => throw new CliUsageException($"--shutdown-no-activity-timeout: {seconds} is not a number of seconds greater than 0"),
         };
+        var sampleInterval = parseResult.GetValue(_resourceSampleInterval) switch
+        {
+            null => (TimeSpan?)null,
+            >= 0 and <= 3600 and var seconds => TimeSpan.FromSeconds(seconds),
+            var seconds => throw new CliUsageException($"--resource-sample-interval: {seconds} is not a number of seconds from 0 (off) to 3600"),
+        };
         // Checked before anything starts: a state folder another user owns or may write stops serve with one line.
         _ = PrivateState.Root;
         var app = ProxyHostApplication.Create(options, configRequired, (builder, proxyHost) =>
@@ -156,7 +169,11 @@ internal sealed class ServeCommand : Command
                 .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
             builder.Services.Configure<ActivityOptions>(o => o.ShutdownNoActivityTimeout = shutdownAfter);
             // This process is ProxyHost, so it may adopt its servers' daemons (see SupervisionOptions).
-            builder.Services.Configure<SupervisionOptions>(o => o.BecomeChildSubreaper = true);
+            builder.Services.Configure<SupervisionOptions>(o =>
+            {
+                o.BecomeChildSubreaper = true;
+                o.ResourceSampleInterval = sampleInterval ?? o.ResourceSampleInterval;
+            });
             if (hub.ActivityUrl is not null)
             {
                 proxyHost.AddJupyterHubActivity(o =>
