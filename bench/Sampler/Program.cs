@@ -33,12 +33,13 @@ try
     long memory = 0;
     for (var round = 0; round < rounds; round++)
     {
-        // As ServerResourceSampler.SampleOnce does it: one /proc scan per round, each tree's members found in it.
-        var table = ProcessTable.Scan();
+        // As ServerResourceSampler.SampleOnce does it at its default 5 s: one /proc scan per round, each tree's
+        // members found in it, PSS every 6th round.
+        var table = ProcessTable.Scan(ownOnly: false);
         var groups = trees.Select(t => t.Tree.GroupId).ToHashSet();
         foreach (var tree in trees)
         {
-            memory += ProcUsageReader.Read(tree.Tree.MembersIn(table, groups.Where(g => g != tree.Tree.GroupId).ToHashSet())).Rss;
+            memory += ProcUsageReader.Read(tree.Tree.MembersIn(table, groups.Where(g => g != tree.Tree.GroupId).ToHashSet()), readPss: round % 6 == 0).Rss;
         }
     }
     wall.Stop();

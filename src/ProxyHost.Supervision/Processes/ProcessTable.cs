@@ -1,8 +1,8 @@
 namespace ProxyHost.Supervision.Processes;
 
 /// <summary>
-/// This user's live processes (not ProxyHost itself, not init) at one moment, read from /proc once, so that
-/// many trees can find their members in one scan.
+/// Live processes (not ProxyHost itself, not init) at one moment, read from /proc once, so that many trees
+/// can find their members in one scan.
 /// </summary>
 internal sealed class ProcessTable
 {
@@ -10,7 +10,12 @@ internal sealed class ProcessTable
 
     public IReadOnlyDictionary<int, ProcessStatus> Live { get; }
 
-    public static ProcessTable Scan()
+    /// <param name="ownOnly">
+    /// Only this user's processes: required before signalling. Counting what a tree uses needs no owner check
+    /// (another user's process cannot join our process groups, and its environment is unreadable), which
+    /// saves reading every process's status file.
+    /// </param>
+    public static ProcessTable Scan(bool ownOnly = true)
     {
         var live = new Dictionary<int, ProcessStatus>();
         if (!OperatingSystem.IsLinux())
@@ -22,7 +27,7 @@ internal sealed class ProcessTable
         foreach (var pid in ProcFileSystem.ProcessIds())
         {
             // Another user's processes are never ours to signal, whatever their environment says.
-            if (pid > 1 && pid != self && ProcFileSystem.ReadOwner(pid) == user && ProcFileSystem.ReadStatus(pid) is { HasExited: false } status)
+            if (pid > 1 && pid != self && (!ownOnly || ProcFileSystem.ReadOwner(pid) == user) && ProcFileSystem.ReadStatus(pid) is { HasExited: false } status)
             {
                 live[pid] = status;
             }

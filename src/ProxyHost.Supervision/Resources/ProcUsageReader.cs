@@ -9,11 +9,12 @@ internal static class ProcUsageReader
     // /proc reports CPU times in USER_HZ, which Linux fixes at 100 for every architecture's user-space ABI.
     private const double TicksPerSecond = 100;
 
-    public static (long Rss, long? Pss, double CpuSeconds, int Processes, int Threads, int? OpenFiles) Read(IReadOnlyCollection<int> processIds)
+    /// <param name="readPss">Whether to read PSS (costly); when false it is null.</param>
+    public static (long Rss, long? Pss, double CpuSeconds, int Processes, int Threads, int? OpenFiles) Read(IReadOnlyCollection<int> processIds, bool readPss = true)
     {
         long rss = 0, pss = 0, ticks = 0;
         int processes = 0, threads = 0, files = 0;
-        var pssKnown = true;
+        var pssKnown = readPss;
         var filesKnown = true;
         foreach (var pid in processIds)
         {
@@ -25,7 +26,7 @@ internal static class ProcUsageReader
             ticks += stat.Ticks;
             threads += stat.Threads;
             rss += stat.RssPages * Environment.SystemPageSize;
-            if (ReadPssKilobytes(pid) is { } kilobytes)
+            if (pssKnown && ReadPssKilobytes(pid) is { } kilobytes)
             {
                 pss += kilobytes * 1024;
             }
