@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# bench/run.sh — ProxyHost side by side with nginx, with YARP alone (bench/YarpAlone: the library ProxyHost
-# forwards with, one static route, nothing else) and with no proxy at all, interleaved.
+# bench/run.sh — ProxyHost side by side with its peers, interleaved: nginx, configurable-http-proxy (CHP,
+# JupyterHub's proxy, from npm, its route added through its REST API), Debian's websockify (for the raw
+# bridge), YARP alone (bench/YarpAlone: the library ProxyHost forwards with, one static route, nothing else)
+# and no proxy at all.
 #
 #   bench/run.sh                 full run (≈ 12 min), writes bench/results/latest.md
 #   BENCH_QUICK=1 bench/run.sh   quick A/B run (≈ 4–7 min), writes bench/results/quick.md
@@ -10,7 +12,8 @@
 #   BENCH_ROUNDS=3       interleaved rounds (direct, nginx, ProxyHost, direct, ...); medians are reported
 #   BENCH_COLD_REPS=10   cold starts (quick: 5)
 #   BENCH_WARMUP=30      seconds of load on ProxyHost before measuring, for JIT tiering (quick: 20)
-#   BENCH_SECTIONS="http ws bridge cold rss"   which parts to run
+#   BENCH_SECTIONS="http ws bridge firstclick cold rss"   which parts to run
+#   BENCH_PROXYHOST_BUILD=r2r    r2r: ProxyHost published ReadyToRun (as docs/deploy.md builds it); jit: plain build
 #   BENCH_HTTP="1kb:32 1kb:128 1mb:32 1mb:128"  which HTTP size:connections runs
 #   BENCH_OUT=PATH       where the markdown goes
 #   BENCH_PROXYHOST_ENV="DOTNET_gcServer=0 ..."   extra environment for ProxyHost only (for A/B of runtime knobs)
@@ -28,7 +31,7 @@ else
   DURATION=${BENCH_DURATION:-10}; ROUNDS=${BENCH_ROUNDS:-3}; COLD_REPS=${BENCH_COLD_REPS:-10}; WARMUP=${BENCH_WARMUP:-30}
   OUT=${BENCH_OUT:-bench/results/latest.md}
 fi
-SECTIONS=" ${BENCH_SECTIONS:-http ws bridge cold rss} "
+SECTIONS=" ${BENCH_SECTIONS:-http ws bridge firstclick cold rss} "
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -40,6 +43,9 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v curl >/dev/null || need+=(curl)
 command -v pgrep >/dev/null || need+=(procps)
+command -v websockify >/dev/null || need+=(websockify)
+command -v npm >/dev/null || need+=(npm)
+[ -x /usr/bin/python3 ] || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "bench/run.sh: ${need[*]} missing; run as root (or install them) first" >&2; exit 1; }
   log "installing ${need[*]}"
@@ -50,13 +56,27 @@ if [ ${#need[@]} -gt 0 ]; then
   [ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+CHP_VERSION=5.3.0
+CHP=$ROOT/bench/.peers/node_modules/configurable-http-proxy/bin/configurable-http-proxy
+if [ ! -x "$CHP" ] || ! grep -q "\"version\": \"$CHP_VERSION\"" "$ROOT/bench/.peers/node_modules/configurable-http-proxy/package.json"; then
+  log "installing configurable-http-proxy $CHP_VERSION from npm into bench/.peers"
+  npm install --prefix "$ROOT/bench/.peers" --no-audit --no-fund --silent "configurable-http-proxy@$CHP_VERSION" >&2
+fi
 
 # --- build ----------------------------------------------------------------------------------------
 log "building ProxyHost, the backend and the load generator (Release)"
-for project in src/ProxyHost.Cli bench/Backend bench/LoadGen bench/YarpAlone; do
+for project in bench/Backend bench/LoadGen bench/YarpAlone; do
   dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 done
-PROXYHOST=$ROOT/src/ProxyHost.Cli/bin/Release/net10.0/proxyhost
+PROXYHOST_BUILD=${BENCH_PROXYHOST_BUILD:-r2r}
+case $PROXYHOST_BUILD in
+  r2r) dotnet publish src/ProxyHost.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+         -o "$ROOT/bench/.build/proxyhost-r2r" -nologo -v quiet -clp:ErrorsOnly >&2
+       PROXYHOST=$ROOT/bench/.build/proxyhost-r2r/proxyhost ;;
+  jit) dotnet build src/ProxyHost.Cli -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+       PROXYHOST=$ROOT/src/ProxyHost.Cli/bin/Release/net10.0/proxyhost ;;
+  *) echo "bench/run.sh: BENCH_PROXYHOST_BUILD is r2r or jit, not '$PROXYHOST_BUILD'" >&2; exit 2 ;;
+esac
 BACKEND=$ROOT/bench/Backend/bin/Release/net10.0/Backend
 LOADGEN=$ROOT/bench/LoadGen/bin/Release/net10.0/LoadGen
 YARP_ALONE=$ROOT/bench/YarpAlone/bin/Release/net10.0/YarpAlone
@@ -86,7 +106,7 @@ wait_http() {
 }
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-read -r BK_PORT ECHO_PORT NG_PORT PH_PORT YA_PORT < <("$LOADGEN" free-ports --count 5)
+read -r BK_PORT ECHO_PORT NG_PORT PH_PORT YA_PORT CHP_PORT CHP_API_PORT WSF_PORT < <("$LOADGEN" free-ports --count 8)
 
 "$BACKEND" --port "$BK_PORT" --tcp-echo-port "$ECHO_PORT" >"$TMP/backend.log" 2>&1 &
 BK_PID=$!
@@ -164,10 +184,28 @@ PIDS+=("$PH_PID")
 YA_PID=$!
 PIDS+=("$YA_PID")
 
-declare -A URL=([direct]="http://127.0.0.1:$BK_PORT" [nginx]="http://127.0.0.1:$NG_PORT" [yarp]="http://127.0.0.1:$YA_PORT/bk" [proxyhost]="http://127.0.0.1:$PH_PORT/bk")
-TARGETS=(direct nginx yarp proxyhost)
+# CHP as JupyterHub runs it: routes added through the REST API; --no-include-prefix so /bk/1kb reaches the backend as /1kb.
+CHP_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+CONFIGPROXY_AUTH_TOKEN=$CHP_TOKEN node "$CHP" --ip 127.0.0.1 --port "$CHP_PORT" --api-ip 127.0.0.1 --api-port "$CHP_API_PORT" \
+  --no-include-prefix --log-level error >"$TMP/chp.log" 2>&1 &
+CHP_PID=$!
+PIDS+=("$CHP_PID")
+for _ in $(seq 1 300); do
+  curl -fsS -o /dev/null --max-time 1 -X POST -H "Authorization: token $CHP_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"target\": \"http://127.0.0.1:$BK_PORT\"}" "http://127.0.0.1:$CHP_API_PORT/api/routes/bk" 2>/dev/null && break
+  sleep 0.1
+done
+
+websockify 127.0.0.1:"$WSF_PORT" 127.0.0.1:"$ECHO_PORT" >"$TMP/websockify.log" 2>&1 &
+WSF_PID=$!
+PIDS+=("$WSF_PID")
+
+declare -A URL=([direct]="http://127.0.0.1:$BK_PORT" [nginx]="http://127.0.0.1:$NG_PORT" [chp]="http://127.0.0.1:$CHP_PORT/bk"
+  [yarp]="http://127.0.0.1:$YA_PORT/bk" [proxyhost]="http://127.0.0.1:$PH_PORT/bk")
+TARGETS=(direct nginx chp yarp proxyhost)
 for t in "${TARGETS[@]}"; do wait_http "${URL[$t]}/1kb"; done
-log "backend :$BK_PORT (tcp echo :$ECHO_PORT), nginx :$NG_PORT, YARP alone :$YA_PORT, ProxyHost :$PH_PORT (pid $PH_PID); load average $LOAD_AT_START"
+for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$WSF_PORT") 2>/dev/null && break; sleep 0.1; done
+log "backend :$BK_PORT (tcp echo :$ECHO_PORT), nginx :$NG_PORT, CHP :$CHP_PORT, websockify :$WSF_PORT, YARP alone :$YA_PORT, ProxyHost :$PH_PORT (pid $PH_PID, $PROXYHOST_BUILD build); load average $LOAD_AT_START"
 
 RAW=$TMP/raw.tsv
 : >"$RAW"
@@ -178,18 +216,36 @@ record_kv() { while read -r key value; do [ -n "${value:-}" ] && record "$1" "$2
 
 record rss proxyhost 1 idle_mb "$(rss_mb)"
 
-# CPU time (clock ticks) of the process serving a target: the backend itself, nginx's master and workers, ProxyHost
+# CPU time (clock ticks) of the processes serving a target: the backend itself, nginx's master and workers,
+# CHP's node, websockify and the per-connection children it forks (live ones, and the reaped ones through
+# its cutime/cstime), YARP alone, ProxyHost
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() {
   local pids
   case $1 in
     direct) pids=$BK_PID ;;
     nginx) pids="$NG_PID $(pgrep -P "$NG_PID" | tr '\n' ' ')" ;;
+    chp) pids=$CHP_PID ;;
+    websockify) pids="$WSF_PID $(pgrep -P "$WSF_PID" | tr '\n' ' ')" ;;
     yarp) pids=$YA_PID ;;
     proxyhost) pids=$PH_PID ;;
   esac
   # shellcheck disable=SC2086
-  (cd /proc && cat $(printf '%s/stat ' $pids)) 2>/dev/null | awk '{ sum += $14 + $15 } END { print sum + 0 }'
+  (cd /proc && cat $(printf '%s/stat ' $pids)) 2>/dev/null | sed 's/^.*) //' | awk '{ sum += $12 + $13 + $14 + $15 } END { print sum + 0 }'
+}
+
+# a LoadGen run whose "key value" lines are recorded, plus the target's CPU per unit of work:
+# per=cpu_us_per_msg with unit=messages, or per=cpu_us_per_mb with unit=mb_total
+loadgen_cpu() { # section target round per unit loadgen-arguments...
+  local section=$1 target=$2 r=$3 per=$4 unit=$5 before after out units
+  shift 5
+  before=$(cpu_ticks "$target")
+  out=$("$LOADGEN" "$@") || { log "LoadGen failed: $section $target"; return 0; }
+  after=$(cpu_ticks "$target")
+  grep -v "^$unit " <<<"$out" | record_kv "$section" "$target" "$r"
+  units=$(awk -v k="$unit" '$1 == k { print $2 }' <<<"$out")
+  awk -v ticks=$((after - before)) -v hz="$CLK_TCK" -v u="${units:-0}" -v s="$section" -v t="$target" -v r="$r" -v per="$per" \
+    'BEGIN { if (u > 0) printf "%s\t%s\t%s\t%s\t%.2f\n", s, t, r, per, ticks / hz * 1e6 / u }' >>"$RAW"
 }
 
 # wrk --latency output -> rps, mb_per_sec, p50_ms, p99_ms, errors, and the serving process's CPU per request
@@ -225,6 +281,7 @@ with_rss_max() { # metric command...
   record rss proxyhost "$round" "$metric" "$(cat "$file")"
 }
 
+declare -A BRIDGE=([websockify]="ws://127.0.0.1:$WSF_PORT/" [proxyhost]="ws://127.0.0.1:$PH_PORT/tcp/")
 read -r -a HTTP_TESTS <<<"${BENCH_HTTP:-1kb:32 1kb:128 1mb:32 1mb:128}"
 # .NET tiers hot code up in the background (tier 0, instrumented, then optimized); on a busy 2-core
 # machine that takes tens of seconds, so ProxyHost (and the backend, through every target) get a
@@ -241,7 +298,9 @@ for t in "${TARGETS[@]}"; do
   fi
 done
 if has bridge; then
-  "$LOADGEN" stream --ws "ws://127.0.0.1:$PH_PORT/tcp/" --connections 4 --duration 1 --timeout 60 >/dev/null || true
+  for t in websockify proxyhost; do
+    "$LOADGEN" stream --ws "${BRIDGE[$t]}" --connections 4 --duration 1 --timeout 60 >/dev/null || true
+  done
 fi
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -261,19 +320,30 @@ for round in $(seq 1 "$ROUNDS"); do
   if has ws; then
     for t in "${TARGETS[@]}"; do
       log "round $round/$ROUNDS: websocket echo c50 $t"
-      "$LOADGEN" ws-echo --url "${URL[$t]/http:/ws:}/ws" --connections 50 --duration "$DURATION" --timeout $((DURATION + 60)) \
-        | record_kv ws-echo-c50 "$t" "$round" || log "LoadGen failed"
+      loadgen_cpu ws-echo-c50 "$t" "$round" cpu_us_per_msg messages \
+        ws-echo --url "${URL[$t]/http:/ws:}/ws" --connections 50 --duration "$DURATION" --timeout $((DURATION + 60))
     done
   fi
   if has bridge; then
     log "round $round/$ROUNDS: TCP echo direct"
-    "$LOADGEN" stream --tcp "127.0.0.1:$ECHO_PORT" --connections 4 --duration "$DURATION" --timeout $((DURATION + 60)) \
-      | record_kv bridge direct "$round" || log "LoadGen failed"
-    log "round $round/$ROUNDS: TCP echo through the raw-socket bridge"
-    "$LOADGEN" stream --ws "ws://127.0.0.1:$PH_PORT/tcp/" --connections 4 --duration "$DURATION" --timeout $((DURATION + 60)) \
-      | record_kv bridge proxyhost "$round" || log "LoadGen failed"
+    loadgen_cpu bridge direct "$round" cpu_us_per_mb mb_total \
+      stream --tcp "127.0.0.1:$ECHO_PORT" --connections 4 --duration "$DURATION" --timeout $((DURATION + 60))
+    for t in websockify proxyhost; do
+      log "round $round/$ROUNDS: TCP echo through $t's websocket bridge"
+      loadgen_cpu bridge "$t" "$round" cpu_us_per_mb mb_total \
+        stream --ws "${BRIDGE[$t]}" --connections 4 --duration "$DURATION" --timeout $((DURATION + 60))
+      loadgen_cpu bridge-rtt "$t" "$round" cpu_us_per_msg messages \
+        ws-echo --url "${BRIDGE[$t]}" --connections 10 --duration "$DURATION" --timeout $((DURATION + 60))
+    done
   fi
 done
+
+if has firstclick; then
+  log "first click x$COLD_REPS: a fresh proxyhost serve each time (python http.server alone, then through it, interleaved)"
+  extra_env=${BENCH_PROXYHOST_ENV:-}
+  "$LOADGEN" first-click --proxyhost "$PROXYHOST" --python /usr/bin/python3 --reps "$COLD_REPS" --timeout 600 \
+    --env "${extra_env// /,}" | record_kv first-click proxyhost 1 || log "LoadGen failed"
+fi
 
 if has cold; then
   log "cold start x$COLD_REPS (backend alone, then through ProxyHost, interleaved)"
@@ -310,10 +380,11 @@ cat >"$TMP/meta.md" <<EOF
 - date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: \`$commit\`; command: \`${BENCH_QUICK:+BENCH_QUICK=$BENCH_QUICK }bench/run.sh\`
 - machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem; $(uname -sr); $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)
 - load average at start: $LOAD_AT_START; at end: $(cut -d' ' -f1-3 /proc/loadavg) (other processes share this machine: compare the ratios, not the absolute numbers)
-- $ROUNDS interleaved rounds (direct, nginx, YARP alone, ProxyHost, …) of ${DURATION} s each; medians shown. wrk -t2 --latency; websockets and TCP by bench/LoadGen (50 echo connections, 64-byte messages; 4 TCP streams of 64 KB chunks). ProxyHost: \`serve --no-token\`, the backend as a server with a fixed port and no command. YARP alone: bench/YarpAlone, one static YARP route to the backend with no middleware of its own — what the forwarding library costs by itself, so ProxyHost/YARP alone is the price of ProxyHost's own pipeline.
-- cold start: median of $COLD_REPS; "listen_ms" is the backend alone from exec to accepting connections, "proxied_first_byte_ms" the first request through ProxyHost to a stopped server; overhead = proxied − listen (overhead_vs_direct_first_byte also subtracts the backend's own first request).
+- $ROUNDS interleaved rounds (direct, nginx, CHP, YARP alone, ProxyHost, …) of ${DURATION} s each; medians shown. wrk -t2 --latency; websockets and TCP by bench/LoadGen (50 echo connections, 64-byte messages; 4 TCP streams of 64 KiB messages; the bridge round trip with 10 connections of 64-byte messages). ProxyHost: \`serve --no-token\` ($PROXYHOST_BUILD build), the backend as a server with a fixed port and no command. CHP $CHP_VERSION on node $(node --version), its route added through its REST API. websockify $(dpkg-query -W -f='${Version}' websockify 2>/dev/null) (Debian), to the same TCP echo port. YARP alone: bench/YarpAlone, one static YARP route to the backend with no middleware of its own — what the forwarding library costs by itself, so ProxyHost/YARP alone is the price of ProxyHost's own pipeline.
+- first click: median of $COLD_REPS samples, each a freshly exec'd \`proxyhost serve\` whose one server is \`python3 -m http.server\`: serve_answers_ms is exec → the first answer to GET api/servers (polled every ms); first_request_ms the first GET of the server's page (ProxyHost starts python, probes it, forwards), second_request_ms the next GET on a new connection; overhead = first_request − python's own exec → first byte (backend_first_byte_ms, measured alone, interleaved).
+- restart of a stopped server in a warm ProxyHost: median of $COLD_REPS; "listen_ms" is the .NET backend alone from exec to accepting connections, "proxied_first_byte_ms" the first request through ProxyHost after the server was stopped over the API; overhead = proxied − listen (overhead_vs_direct_first_byte also subtracts the backend's own first request).
 - RSS: idle after start; the maximum while the 128-connection runs go through ProxyHost; with 1,000 open websockets through it; idle again after that.
-- errors: 1 when wrk reported non-2xx responses or socket errors in that run. cpu_us_per_req: CPU time (user + system) of the serving process per request during the run — the backend's own for "direct", nginx's master and workers, ProxyHost's — less sensitive to the machine's load than req/s.
+- errors: 1 when wrk reported non-2xx responses or socket errors in that run. cpu_us_per_req / cpu_us_per_msg / cpu_us_per_mb: CPU time (user + system) of the serving processes per request, echoed message or echoed MiB during the run — the backend's own for "direct", nginx's master and workers, CHP's node, websockify with its per-connection children, ProxyHost's — steadier than rates on a shared 2-core machine.
 - warm-up before measuring: ${WARMUP} s of 1 KB load on ProxyHost and on YARP alone (2 s on the others) so that .NET's tiered JIT has reached steady state.
 EOF
 mkdir -p "$(dirname "$OUT")"

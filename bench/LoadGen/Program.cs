@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "stream" => await StreamThroughput.RunAsync(arguments, timeout.Token),
     "ws-hold" => await WebSocketHold.RunAsync(arguments, timeout.Token),
     "cold" => await ColdStart.RunAsync(arguments, timeout.Token),
+    "first-click" => await FirstClick.RunAsync(arguments, timeout.Token),
     "report" => Report.Run(arguments),
     "free-ports" => FreePorts(arguments.Int("--count", 1)),
     _ => Usage(),
@@ -27,6 +28,6 @@ static int FreePorts(int count)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LoadGen ws-echo|stream|ws-hold|cold|report|free-ports [--option value]...");
+    Console.Error.WriteLine("usage: LoadGen ws-echo|stream|ws-hold|cold|first-click|report|free-ports [--option value]...");
     return 2;
 }

@@ -33,6 +33,7 @@ internal static class StreamThroughput
             channel.Dispose();
         }
         Stats.Print("mb_per_sec", received.Sum() / elapsed / (1024 * 1024));
+        Stats.Print("mb_total", received.Sum() / (1024.0 * 1024));
         return received.Sum() > 0 ? 0 : 1;
     }
 

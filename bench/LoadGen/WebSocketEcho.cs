@@ -24,6 +24,7 @@ internal static class WebSocketEcho
 
         var all = rtts.SelectMany(r => r).Select(Stats.TicksToMs).Order().ToList();
         Stats.Print("msgs_per_sec", all.Count / elapsed);
+        Stats.Print("messages", all.Count);
         Stats.Print("p50_ms", Stats.Percentile(all, 50));
         Stats.Print("p99_ms", Stats.Percentile(all, 99));
         return all.Count > 0 ? 0 : 1;
