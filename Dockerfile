@@ -8,7 +8,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/ProxyHost.Cli -c Release -o /app --nologo
+RUN dotnet publish src/ProxyHost.Cli -c Release --use-current-runtime -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # util-linux (setsid, setpriv, prlimit) lets ProxyHost stop whole process trees and apply limits;

@@ -13,7 +13,7 @@
 #   BENCH_COLD_REPS=10   cold starts (quick: 5)
 #   BENCH_WARMUP=30      seconds of load on ProxyHost before measuring, for JIT tiering (quick: 20)
 #   BENCH_SECTIONS="http ws bridge firstclick cold rss"   which parts to run
-#   BENCH_PROXYHOST_BUILD=r2r    r2r: ProxyHost published ReadyToRun (as docs/deploy.md builds it); jit: plain build
+#   BENCH_PROXYHOST_BUILD=r2r    r2r: ProxyHost published for this machine, ReadyToRun (README, Dockerfile); jit: plain build
 #   BENCH_HTTP="1kb:32 1kb:128 1mb:32 1mb:128"  which HTTP size:connections runs
 #   BENCH_OUT=PATH       where the markdown goes
 #   BENCH_PROXYHOST_ENV="DOTNET_gcServer=0 ..."   extra environment for ProxyHost only (for A/B of runtime knobs)
@@ -70,8 +70,8 @@ for project in bench/Backend bench/LoadGen bench/YarpAlone; do
 done
 PROXYHOST_BUILD=${BENCH_PROXYHOST_BUILD:-r2r}
 case $PROXYHOST_BUILD in
-  r2r) dotnet publish src/ProxyHost.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-         -o "$ROOT/bench/.build/proxyhost-r2r" -nologo -v quiet -clp:ErrorsOnly >&2
+  r2r) dotnet publish src/ProxyHost.Cli -c Release --use-current-runtime -o "$ROOT/bench/.build/proxyhost-r2r" \
+         -nologo -v quiet -clp:ErrorsOnly >&2
        PROXYHOST=$ROOT/bench/.build/proxyhost-r2r/proxyhost ;;
   jit) dotnet build src/ProxyHost.Cli -c Release -nologo -v quiet -clp:ErrorsOnly >&2
        PROXYHOST=$ROOT/src/ProxyHost.Cli/bin/Release/net10.0/proxyhost ;;

@@ -37,7 +37,7 @@ public sealed partial class ServeProcessTests
         var dockerfile = await File.ReadAllLinesAsync(RepositoryRoot.Combine("Dockerfile"));
         var entrypoint = JsonSerializer.Deserialize<string[]>(dockerfile.Single(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal))["ENTRYPOINT ".Length..])!;
         entrypoint[0].Should().Be("/opt/proxyhost/proxyhost", "the build stage publishes to /app, copied to /opt/proxyhost");
-        dockerfile.Should().Contain(l => l.Contains("dotnet publish src/ProxyHost.Cli -c Release -o /app", StringComparison.Ordinal));
+        dockerfile.Should().Contain(l => l.Contains("dotnet publish src/ProxyHost.Cli -c Release --use-current-runtime -o /app", StringComparison.Ordinal));
         var config = WriteConfig(new { servers = new { } });
 
         var url = await ServeAsync(

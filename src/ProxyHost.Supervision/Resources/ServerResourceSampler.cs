@@ -92,11 +92,12 @@ internal sealed class ServerResourceSampler(ServerProcessSupervisor supervisor, 
         using var timer = new PeriodicTimer(interval, clock);
         try
         {
-            do
+            // Nothing runs yet at start-up (servers start lazily), so the first round is one interval in,
+            // off the path between exec and the first answer.
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 SampleOnce();
             }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException)
         {
