@@ -171,6 +171,37 @@ public sealed class PageTests(ChromiumFixture chromium, ITestOutputHelper output
         await Assertions.Expect(page.Locator("tr[data-server=other] [data-field=memory]")).ToHaveTextAsync("");
     }
 
+    [Fact]
+    public async Task Dashboard_ShowsAServerThatGrows_GrowingInItsMemoryColumnAndSparkline()
+    {
+        var server = new ServerProcessDefinition { Name = "grow", Command = await GrowingServer.CommandAsync(_directory), Timeout = TimeSpan.FromSeconds(20) };
+        await using var host = await TestProxyHost.StartAsync(
+            [server], output: output, supervision: o => o.ResourceSampleInterval = TimeSpan.FromMilliseconds(200));
+        using var client = host.CreateClient();
+        await client.GetStringAsync("grow/").DefaultTimeout();
+        await using var context = await chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(host.Address, "/_/dashboard?token=" + TestProxyHost.Token).ToString());
+        var memory = page.Locator("tr[data-server=grow] [data-field=memory]");
+        await Assertions.Expect(memory).ToHaveTextAsync(new Regex(@"^[0-9.]+ MiB$"), Bounded);
+        var before = double.Parse((await memory.TextContentAsync())!.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+        await client.GetStringAsync("grow/grow").DefaultTimeout();
+        await client.GetStringAsync("grow/grow").DefaultTimeout();
+
+        // Two steps of 32 MiB: the page shows at least 48 MiB more once a sample has seen them.
+        await page.WaitForFunctionAsync(
+            "([selector, least]) => parseFloat(document.querySelector(selector)?.textContent ?? '') >= least",
+            new object[] { "tr[data-server=grow] [data-field=memory]", before + 48 },
+            new() { Timeout = 30_000, PollingInterval = 100 });
+        var points = (await page.Locator("tr[data-server=grow] [data-field=spark] svg polyline.mem").GetAttributeAsync("points"))!
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => double.Parse(p.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        points.Should().HaveCountGreaterThan(1);
+        points[^1].Should().BeLessThan(points[0], "SVG y grows downwards: the newest memory sample is drawn higher than the first");
+    }
+
     private static ServerProcessDefinition Dummy(string name, params string[] arguments) =>
         new() { Name = name, Command = DummyProgram.Argv(arguments), Timeout = TimeSpan.FromSeconds(20) };
 }

@@ -14,29 +14,6 @@ public sealed class ServerResourcesTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    // Answers /grow by holding 32 MiB more, /fork by starting 3 sleeping children, anything else with its own pid.
-    private const string Script = """
-        import http.server, os, sys, time
-        hog = []
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                if self.path == "/grow":
-                    hog.append(b"x" * (32 << 20))
-                if self.path == "/fork":
-                    for _ in range(3):
-                        if os.fork() == 0:
-                            time.sleep(600)
-                            os._exit(0)
-                body = str(os.getpid()).encode()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            def log_message(self, *args):
-                pass
-        http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
-        """;
-
     private readonly TempDirectory _directory = new("proxyhost-resources-");
 
     public void Dispose() => _directory.Dispose();
@@ -44,9 +21,7 @@ public sealed class ServerResourcesTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task AServerThatGrows_ShowsGrowingMemory_MoreProcesses_AndItsHistory_InTheApiAndMetrics()
     {
-        var script = _directory.Combine("grow.py");
-        await File.WriteAllTextAsync(script, Script);
-        var server = new ServerProcessDefinition { Name = "grow", Command = ["python3", script, "<port>"], Timeout = TimeSpan.FromSeconds(20) };
+        var server = new ServerProcessDefinition { Name = "grow", Command = await GrowingServer.CommandAsync(_directory), Timeout = TimeSpan.FromSeconds(20) };
         await using var host = await TestProxyHost.StartAsync([server], output: output, supervision: o => o.ResourceSampleInterval = TimeSpan.FromMilliseconds(200));
         using var client = host.CreateClient();
         await client.GetStringAsync("grow/").DefaultTimeout();
