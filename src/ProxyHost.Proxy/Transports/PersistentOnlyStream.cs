@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ProxyHost.Proxy.Transports;
@@ -36,6 +37,7 @@ internal sealed class PersistentOnlyStream(Stream inner, NewConnectionPacer.Slot
         return read;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (Ended)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ProxyHost.Proxy.Upgrades;
@@ -55,6 +56,7 @@ internal sealed class WebSocketTunnelStream(Stream inner) : Stream
     /// <summary>Completes when the client has sent its close frame or ended its stream (seen while the tunnel reads it).</summary>
     public Task ClientClosed => _clientDone.Task;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -67,6 +69,7 @@ internal sealed class WebSocketTunnelStream(Stream inner) : Stream
         return read;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
