@@ -114,7 +114,7 @@ PIDS+=("$BK_PID")
 
 mkdir -p "$TMP/nginx"
 cat >"$TMP/nginx.conf" <<EOF
-# A reverse proxy tuned the usual way: keepalive pool to the upstream, no access log, no disk buffering.
+# A reverse proxy tuned the usual way: keepalive pool to the upstream, no access log, responses streamed.
 daemon off;
 worker_processes auto;
 worker_rlimit_nofile 20000;
@@ -141,9 +141,9 @@ http {
     proxy_set_header Host \$host;
     proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto \$scheme;
-    proxy_buffers 16 64k;
-    proxy_buffer_size 64k;
-    proxy_max_temp_file_size 0;
+    # Streamed, as ProxyHost and CHP do: with nginx's response buffering (default buffers, or 16 × 64k
+    # without temp files) 1 MB responses ran at 150–800 req/s here instead of about 1,180.
+    proxy_buffering off;
     location / {
       proxy_pass http://backend;
       proxy_set_header Connection "";
