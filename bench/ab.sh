@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# bench/ab.sh — CPU per request of proxy builds side by side, for A/B of one change (HTTP 1 KB only).
+# bench/ab.sh — CPU per request of proxy builds side by side, for A/B of one change (HTTP, 1 KB or 1 MB responses).
 #
 #   bench/ab.sh yarp ph:/tmp/before ph:src/ProxyHost.Cli/bin/Release/net10.0
 #   bench/ab.sh ph:DIR ph:DIR@DOTNET_TieredPGO=0,DOTNET_gcServer=1      # the same build, two environments
 #
 # Targets: direct (the backend), yarp (bench/YarpAlone), ph:DIR[@NAME=value,...] (a ProxyHost build folder,
 # e.g. a copy of an earlier build, with optional environment). Interleaved rounds of wrk; prints req/s, the
-# target process's CPU time per request, p50 and p99. Run bench/run.sh once first (it builds the backend,
-# YarpAlone and LoadGen and installs wrk). Environment: DUR=5 ROUNDS=3 WARM=15 CONN=32.
+# target process's CPU time per request, p50, p99 and its RSS after the round. Run bench/run.sh once first (it builds
+# the backend, YarpAlone and LoadGen and installs wrk). Environment: DUR=5 ROUNDS=3 WARM=15 CONN=32 SIZE=1kb (or 1mb).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-DUR=${DUR:-5}; ROUNDS=${ROUNDS:-3}; WARM=${WARM:-15}; CONN=${CONN:-32}
+DUR=${DUR:-5}; ROUNDS=${ROUNDS:-3}; WARM=${WARM:-15}; CONN=${CONN:-32}; SIZE=${SIZE:-1kb}
 [ $# -ge 1 ] && [ $# -le 4 ] || { sed -n 2,10p "$0" >&2; exit 2; }
 BIN=net10.0
 TMP=$(mktemp -d); PIDS=()
@@ -41,16 +41,17 @@ done
 for u in "${URLS[@]}"; do
   for _ in $(seq 1 300); do curl -fs -o /dev/null --max-time 1 "$u/1kb" && break; sleep 0.1; done
 done
-for u in "${URLS[@]}"; do timeout $((WARM + 30)) wrk -t2 -c"$CONN" -d"${WARM}s" "$u/1kb" >/dev/null; done
+for u in "${URLS[@]}"; do timeout $((WARM + 30)) wrk -t2 -c"$CONN" -d"${WARM}s" "$u/$SIZE" >/dev/null; done
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!URLS[@]}"; do
     before=$(ticks "${TARGET_PIDS[$i]}")
-    out=$(timeout $((DUR + 30)) wrk -t2 -c"$CONN" -d"${DUR}s" --latency "${URLS[$i]}/1kb")
+    out=$(timeout $((DUR + 30)) wrk -t2 -c"$CONN" -d"${DUR}s" --latency "${URLS[$i]}/$SIZE")
     after=$(ticks "${TARGET_PIDS[$i]}")
-    awk -v name="${NAMES[$i]}" -v round="$round" -v ticks=$((after - before)) -v hz="$hz" '
+    rss=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/${TARGET_PIDS[$i]}/status")
+    awk -v name="${NAMES[$i]}" -v round="$round" -v ticks=$((after - before)) -v hz="$hz" -v rss="$rss" '
       $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } $2 == "requests" && $3 == "in" { n = $1 } $1 == "Requests/sec:" { rps = $2 }
-      END { printf "%-50s round %d  req/s %8.0f  cpu_us/req %6.1f  p50 %s  p99 %s\n", name, round, rps, ticks / hz * 1e6 / n, p50, p99 }' <<<"$out"
+      END { printf "%-50s round %d  req/s %8.0f  cpu_us/req %6.1f  p50 %s  p99 %s  rss %s MB\n", name, round, rps, ticks / hz * 1e6 / n, p50, p99, rss }' <<<"$out"
   done
 done

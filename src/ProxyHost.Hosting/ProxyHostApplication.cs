@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting.Security;
+using ProxyHost.Hosting.Transport;
 
 namespace ProxyHost.Hosting;
 
@@ -39,6 +41,7 @@ public static class ProxyHostApplication
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
             .AddFilter("Yarp", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = ShutdownTimeouts.RequestDrain);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ApplyProxyHostLimits(kestrel.ApplicationServices.GetRequiredService<IOptions<ProxyHostOptions>>().Value));
 
         var proxyHost = builder.Services.AddProxyHost(options);
