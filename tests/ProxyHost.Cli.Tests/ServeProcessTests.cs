@@ -46,6 +46,28 @@ public sealed partial class ServeProcessTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Serve_RecordsItsStartupProfile_InThePrivateStateFolder_ForTheNextStart()
+    {
+        var config = WriteConfig(new { servers = new { } });
+        var profile = Path.Combine(StateDirectory, "jit", "serve.jitprofile");
+        for (var run = 0; run < 2; run++)
+        {
+            using var serve = StartServe("serve", "--port", "0", "--config", config, "--no-token");
+            var url = await ReadListeningUrlAsync(serve);
+            using var client = new HttpClient();
+            (await client.GetAsync(url + "api/servers").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.OK);
+
+            Signal(serve.Id, Sigterm);
+            await serve.WaitForExitAsync().DefaultTimeout();
+
+            serve.ExitCode.Should().Be(0, "a serve that starts from the last one's profile runs as one without it");
+            new FileInfo(profile).Length.Should().BeGreaterThan(1000, "the methods this serve compiled are recorded when it exits");
+            File.GetUnixFileMode(Path.GetDirectoryName(profile)!).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
     public async Task Serve_WithoutToken_GeneratesOneAndRequiresIt()
     {
         var config = WriteConfig(new { servers = new { } });

@@ -161,6 +161,7 @@ internal sealed class ServeCommand : Command
         };
         // Checked before anything starts: a state folder another user owns or may write stops serve with one line.
         _ = PrivateState.Root;
+        StartupProfile.Start();
         var app = ProxyHostApplication.Create(options, configRequired, (builder, proxyHost) =>
         {
             builder.Logging
