@@ -45,9 +45,9 @@ public sealed class SupervisionOptions
     /// <summary>First delay between readiness probes; doubles up to <see cref="ReadinessMaximumDelay"/>.</summary>
     internal TimeSpan ReadinessInitialDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 
-    // A start is noticed at most this late (every cold start waits half of it on average); a refused connect
-    // costs tens of microseconds, so even a minute-long start polls for well under a second of CPU.
-    internal TimeSpan ReadinessMaximumDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+    // A start is noticed at most this late (every cold start waits half of it on average, on the user's first
+    // click); a refused probe costs well under 100 µs, so even a minute-long start polls for under a second of CPU.
+    internal TimeSpan ReadinessMaximumDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Bound on every stop of all servers at host shutdown, on top of the grace period.</summary>
     internal TimeSpan ShutdownKillAllowance { get; set; } = TimeSpan.FromSeconds(10);

@@ -50,8 +50,14 @@ internal static class ListenerOwnership
             // Connected, yet no listener in this network namespace's table: nothing to compare against.
             return ListenerOwner.Unknown;
         }
-        var complete = true;
-        foreach (var pid in ProcessTree(processId))
+        // Most servers hold their listener themselves: only when the started process does not is /proc walked for
+        // the rest of its tree, a cost that grows with every process on a shared machine.
+        var complete = RemoveHeldSockets(processId, listeners);
+        if (listeners.Count == 0)
+        {
+            return ListenerOwner.StartedProcess;
+        }
+        foreach (var pid in ProcessTree(processId).Skip(1))
         {
             complete &= RemoveHeldSockets(pid, listeners);
             if (listeners.Count == 0)
@@ -126,7 +132,7 @@ internal static class ListenerOwnership
     }
 
     /// <summary>
-    /// The started process, every process in its process group or session (children that outlived a
+    /// The started process (first), every process in its process group or session (children that outlived a
     /// parent and were re-parented stay there), and all their descendants.
     /// </summary>
     private static List<int> ProcessTree(int root)
