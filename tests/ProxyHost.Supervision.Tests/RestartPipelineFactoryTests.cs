@@ -41,7 +41,7 @@ public sealed class RestartPipelineFactoryTests
         });
 
         await act.Should().ThrowAsync<TimeoutRejectedException>().DefaultTimeout();
-        attempts.Should().BeInRange(2, 60, "probes are retried after 5 and 10 ms, then every 20 ms (about 52 fit in 1 s)");
+        attempts.Should().BeInRange(2, 110, "probes are retried after 5 ms, then every 10 ms (about 100 fit in 1 s)");
     }
 
     [Fact]
