@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using ProxyHost.Configuration;
 using ProxyHost.Hosting.Security;
 using ProxyHost.Hosting.Transport;
+using ProxyHost.Security;
 
 namespace ProxyHost.Hosting;
 
@@ -25,7 +26,7 @@ public static class ProxyHostApplication
     public static WebApplication Create(ProxyHostOptions options, bool configFileRequired = true, Action<WebApplicationBuilder, IProxyHostBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "ProxyHost", Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(WebApplicationDefaults.Options("ProxyHost"));
         // stdout is reserved for what the CLI prints (the "listening on" line); every log goes to stderr.
         builder.Logging.AddSimpleConsole(o =>
         {

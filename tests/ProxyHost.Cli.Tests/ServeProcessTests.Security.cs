@@ -35,6 +35,42 @@ public sealed partial class ServeProcessTests
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Serve_InAFolderHoldingAnAppsettingsFile_IgnoresIt_AndWatchesNoFolderTreeThere()
+    {
+        int plantedPort;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            plantedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        // What a project checkout or a shared folder could hold: ASP.NET reads it from the working directory by default.
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "appsettings.json"),
+            $$"""{ "Kestrel": { "Endpoints": { "planted": { "Url": "http://127.0.0.1:{{plantedPort}}" } } } }""");
+        for (var i = 0; i < 40; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(_directory.Path, "tree", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        using var serve = StartServe("serve", "--port", "0", "--config", WriteConfig(new { servers = new { } }), "--no-token");
+
+        var url = await ReadListeningUrlAsync(serve);
+
+        using (var client = new HttpClient())
+        {
+            (await client.GetAsync(url + "api/servers").DefaultTimeout()).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+        using (var planted = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            await planted.Invoking(s => s.ConnectAsync(IPAddress.Loopback, plantedPort)).Should().ThrowAsync<System.Net.Sockets.SocketException>("an appsettings.json in the working directory must not add a listener");
+        }
+        var inotifyWatches = Directory.EnumerateFiles($"/proc/{serve.Id}/fdinfo")
+            .Sum(f => { try { return File.ReadLines(f).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
+        inotifyWatches.Should().BeLessThan(10, "only the config file is watched, not every folder below the working directory");
+        Signal(serve.Id, Sigterm);
+        await serve.WaitForExitAsync().DefaultTimeout();
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void TokenFile_PrivateFile_GivesNoWarning()
     {
         var tokenFile = Path.Combine(_directory.Path, "token");

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ProxyHost.Security;
 
 namespace ProxyHost.Apps.Hosting;
 
@@ -109,7 +110,7 @@ public sealed class NarviServer : IAsyncDisposable
         {
             throw new InvalidOperationException("the server is already started");
         }
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Narvi", Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(WebApplicationDefaults.Options("Narvi"));
         builder.Logging.ClearProviders();
         if (_logging is not null)
         {

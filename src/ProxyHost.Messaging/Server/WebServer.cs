@@ -36,7 +36,7 @@ public class WebServer : MessagingHub
         }
         var certificate = options.SslCert is null ? null : PemCertificate.Load(options.SslCert, options.SslKey!, nameof(options.SslCert), nameof(options.SslKey));
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "ProxyHost.Messaging", Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(WebApplicationDefaults.Options("ProxyHost.Messaging"));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (loggerFactory is not null)
         {
