@@ -102,22 +102,12 @@ public sealed partial class ServeProcessTests
                 break;
         }
         using var serve = StartServe("serve", "--port", "0", "--config", WriteConfig(new { servers = new { } }));
-        try
-        {
-            var stderr = serve.StandardError.ReadToEndAsync();
-            await serve.WaitForExitAsync().DefaultTimeout();
+        var stderr = serve.StandardError.ReadToEndAsync();
+        await serve.WaitForExitAsync().DefaultTimeout();
 
-            serve.ExitCode.Should().NotBe(0);
-            (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
-                .Which.Should().StartWith($"proxyhost: error: refusing {StateDirectory}: ").And.Contain(message);
-        }
-        finally
-        {
-            if (!serve.HasExited)
-            {
-                serve.Kill(entireProcessTree: true);
-            }
-        }
+        serve.ExitCode.Should().NotBe(0);
+        (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
+            .Which.Should().StartWith($"proxyhost: error: refusing {StateDirectory}: ").And.Contain(message);
     }
 
     [Theory]

@@ -16,10 +16,28 @@ public sealed partial class ServeProcessTests : IDisposable
 {
     private readonly TempDirectory _directory = new("proxyhost-serve-");
 
+    /// <summary>
+    /// Every serve a test started, as objects of their own (the tests dispose theirs); one that a failed
+    /// assertion left running is killed with its tree.
+    /// </summary>
+    private readonly List<Process> _started = [];
+
     /// <summary>Each serve process keeps its private state here, not in the user's.</summary>
     private string StateDirectory => Path.Combine(_directory.Path, "state");
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        foreach (var serve in _started)
+        {
+            if (!serve.HasExited)
+            {
+                serve.Kill(entireProcessTree: true);
+                serve.WaitForExit(TestTimeouts.Default);
+            }
+            serve.Dispose();
+        }
+        _directory.Dispose();
+    }
 
     [Fact]
     public async Task Serve_PrintsUrlProxiesAndStopsChildrenOnSigterm()
@@ -50,7 +68,7 @@ public sealed partial class ServeProcessTests : IDisposable
     public async Task Serve_RecordsItsStartupProfile_InThePrivateStateFolder_ForTheNextStart()
     {
         var config = WriteConfig(new { servers = new { } });
-        var profile = Path.Combine(StateDirectory, "jit", "serve.jitprofile");
+        var profile = Path.Combine(StateDirectory, "jit", ProxyHost.Cli.Commands.StartupProfile.FileName);
         for (var run = 0; run < 2; run++)
         {
             using var serve = StartServe("serve", "--port", "0", "--config", config, "--no-token");
@@ -126,8 +144,12 @@ public sealed partial class ServeProcessTests : IDisposable
     // Each serve keeps its private state in the test's folder, never in the runner's own state folder.
     private Process StartServe(params string[] arguments) => StartServe(new Dictionary<string, string>(), arguments);
 
-    private Process StartServe(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
-        ProxyHostProcess.Start(_directory.Path, [new(PrivateState.OverrideVariable, StateDirectory), .. _serveEnvironment, .. environment], arguments);
+    private Process StartServe(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var serve = ProxyHostProcess.Start(_directory.Path, [new(PrivateState.OverrideVariable, StateDirectory), .. _serveEnvironment, .. environment], arguments);
+        _started.Add(Process.GetProcessById(serve.Id));
+        return serve;
+    }
 
     private static Task<string> ReadListeningUrlAsync(Process serve) => ProxyHostProcess.ReadListeningUrlAsync(serve);
 

@@ -1,16 +1,12 @@
-using System.Net;
 using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using ProxyHost.Configuration;
-using ProxyHost.Hosting;
 using ProxyHost.Hosting.Transport;
+using ProxyHost.Tests;
+using ProxyHost.Tests.Hosting;
 using Xunit;
 
 namespace ProxyHost.Integration.Tests;
@@ -20,17 +16,12 @@ public sealed class TransportMemoryPoolTests
     [Fact]
     public async Task AConnectionToProxyHost_ReceivesIntoTheLargeBlockPool()
     {
-        var options = new ProxyHostOptions { Address = IPAddress.Loopback, Port = 0, Token = null, ArbitraryPorts = false };
-        await using var app = ProxyHostApplication.Create(options, configure: (builder, _) =>
-            builder.Services.AddSingleton<IStartupFilter, PoolReportingFilter>());
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        await using var host = await TestProxyHost.StartAsync(services: s => s.AddSingleton<IStartupFilter, PoolReportingFilter>());
+        using var client = host.CreateClient();
 
-        var maxBufferSize = await client.GetStringAsync($"{address}/transport-pool");
+        var maxBufferSize = await client.GetStringAsync("transport-pool").DefaultTimeout();
 
         maxBufferSize.Should().Be(LargeBlockMemoryPool.BlockSize.ToString(), "Kestrel's socket transport must rent from ProxyHost's pool, not its 4 KiB default");
-        await app.StopAsync();
     }
 
     [Fact]
