@@ -23,6 +23,7 @@ public sealed class LocalRelayTests(ITestOutputHelper output)
         await using var a1 = await host.ConnectAsync("relay/docs/a");
         await using var a2 = await host.ConnectAsync("relay/docs/a");
         await using var b = await host.ConnectAsync("relay/docs/b");
+        await a2.JoinedAsync();
 
         await a1.SendAsync(Update1);
         await a1.SendAsync(Awareness);
@@ -156,6 +157,7 @@ public sealed class LocalRelayTests(ITestOutputHelper output)
         await using var host = await RelayTestHost.StartAsync(output, [("docs", new RelayOptions())]);
         await using var sender = await host.ConnectAsync("relay/docs/d");
         await using var receiver = await host.ConnectAsync("relay/docs/d");
+        await receiver.JoinedAsync();
 
         await sender.Socket.SendAsync(new byte[] { 0x00, 0x02 }, WebSocketMessageType.Binary, false, CancellationToken.None).DefaultTimeout();
         await sender.Socket.SendAsync(new byte[] { 0x02 }, WebSocketMessageType.Binary, false, CancellationToken.None).DefaultTimeout();

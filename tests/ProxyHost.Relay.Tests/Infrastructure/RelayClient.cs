@@ -34,6 +34,19 @@ public sealed class RelayClient : IAsyncDisposable
     /// <summary>The next message, fails after the default timeout.</summary>
     public async Task<byte[]> ReceiveAsync() => await _received.Reader.ReadAsync(TestTimeouts.DefaultToken()).AsTask().DefaultTimeout();
 
+    /// <summary>
+    /// Waits until the relay has put this client into a room where others already are: it then asks the joiner
+    /// for its state. The handshake completes before the join, so a message sent in between would not reach it.
+    /// </summary>
+    public async Task JoinedAsync()
+    {
+        var first = await ReceiveAsync();
+        if (!first.AsSpan().SequenceEqual(YMessages.RequestFullState.Span))
+        {
+            throw new InvalidOperationException($"the relay's first message to a joiner was not its state request but {Convert.ToHexString(first)}");
+        }
+    }
+
     /// <summary>The next message that is not one of the relay's own sync requests or empty sync answers.</summary>
     public async Task<byte[]> ReceiveDataAsync()
     {
